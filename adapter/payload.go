@@ -1,0 +1,27 @@
+package adapter
+
+import "time"
+
+// CollectorPayload is one HTTP request as a Snowplow collector records it,
+// before enrich's adapters see it. ContentType and Body are pointers because
+// enrich tells an absent header or body apart from an empty one.
+type CollectorPayload struct {
+	// Path is the request path, e.g. /com.statusgator/v1.
+	Path string `json:"path"`
+	// QueryString is the raw query string as sent, without the leading '?'.
+	QueryString string `json:"querystring"`
+	// ContentType is the Content-Type header as the client sent it; nil when
+	// the request had none. The collector's normalisation is part of the model.
+	ContentType *string `json:"contentType"`
+	// Body is the request body read as UTF-8 text; nil when there was none.
+	Body *string `json:"body"`
+
+	// Request metadata the collector records.
+	Timestamp     time.Time `json:"timestamp"`
+	IPAddress     string    `json:"ipAddress,omitempty"`
+	Hostname      string    `json:"hostname,omitempty"`
+	UserAgent     string    `json:"useragent,omitempty"`
+	RefererURI    string    `json:"refererUri,omitempty"`
+	Headers       []string  `json:"headers,omitempty"`
+	NetworkUserID string    `json:"networkUserId,omitempty"`
+}

@@ -1,0 +1,4 @@
+package iglu
+
+// Validator validates self-describing JSON with Snowplow's semantics.
+type Validator struct{}

@@ -1,0 +1,4 @@
+package redshift
+
+// Table is the model of one Redshift table definition.
+type Table struct{}
