@@ -20,17 +20,28 @@ type Predictor struct {
 	Table *redshift.Table
 }
 
+// Default returns a Predictor that validates against the embedded Iglu
+// schemas and shreds into the shipped Redshift table.
+func Default() *Predictor {
+	return &Predictor{Validator: iglu.Default(), Table: redshift.StatusChangeTable()}
+}
+
 // Predict returns what the pipeline makes of one collector payload: a good
-// event with its raw event, enriched fields and row, or a bad row.
-func (p *Predictor) Predict(cp CollectorPayload) Prediction {
-	pred := p.adapt(cp)
+// event with its raw event, enriched fields and row, or a bad row. It returns
+// an error only for a payload outside the model, such as one addressed to
+// another adapter that enrich knows but sgkit does not model.
+func (p *Predictor) Predict(cp CollectorPayload) (Prediction, error) {
+	pred, err := p.adapt(cp)
+	if err != nil {
+		return Prediction{}, err
+	}
 	if pred.Outcome == Good && p.Validator != nil {
 		p.validate(cp, &pred)
 	}
 	if pred.Outcome == Good && p.Table != nil {
 		p.shred(cp, &pred)
 	}
-	return pred
+	return pred, nil
 }
 
 func (p *Predictor) now() time.Time {
