@@ -1,11 +1,90 @@
 package main
 
 import (
+	"context"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sgkit/sgkit/collector"
 )
 
+// runServe runs the embedded collector until SIGINT or SIGTERM.
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "sgkit serve: not implemented yet")
-	return exitUsage
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:9090", "`host:port` to listen on; use 0.0.0.0:9090 to accept other hosts")
+	maxBody := fs.Int64("max-body", collector.DefaultMaxPayloadSize,
+		"maximum collector payload size in `BYTES` (Thrift-serialised, as the Snowplow collector measures it); "+
+			"a larger payload is stored as a size_violation bad row, a body above twice this is answered 413")
+	capacity := fs.Int("store-capacity", collector.DefaultStoreCapacity,
+		"number of good events and bad rows kept in memory; past it the oldest is dropped and counted")
+	cookie := fs.String("cookie-name", collector.DefaultCookieName, "`name` of the network user id cookie")
+	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: sgkit serve [--addr 127.0.0.1:9090] [--max-body BYTES] [--store-capacity N] [--cookie-name sp]")
+		fmt.Fprintln(stderr, "\nRuns the embedded collector: Snowplow collector routes (POST /{vendor}/{version},")
+		fmt.Fprintln(stderr, "OPTIONS, GET /health) and Snowplow Micro's API (/micro/all, good, bad, reset, iglu).")
+		fmt.Fprintln(stderr, "Counters of dropped and unmodelled payloads are at GET /sgkit/stats.")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sgkit serve: unexpected argument %q; every setting is a flag, see 'sgkit serve -h'\n", fs.Arg(0))
+		return exitUsage
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		fmt.Fprintf(stderr, "sgkit serve: --addr %q is invalid: %v; want host:port, e.g. 127.0.0.1:9090\n", *addr, err)
+		return exitUsage
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "sgkit serve: --log-level %q is invalid; want debug, info, warn or error\n", *logLevel)
+		return exitUsage
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	if *logJSON {
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	}
+	logger := slog.New(handler)
+
+	srv, err := collector.New(
+		collector.WithAddr(*addr),
+		collector.WithMaxPayloadSize(*maxBody),
+		collector.WithStoreCapacity(*capacity),
+		collector.WithCookieName(*cookie),
+		collector.WithLogger(logger),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit serve: %v\n", err)
+		return exitUsage
+	}
+	if err := srv.Start(); err != nil {
+		logger.Error("start collector", "err", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "collector listening on %s (Micro API at %s/micro/all); Ctrl-C stops it\n", srv.URL(), srv.URL())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	logger.Info("signal received, shutting down")
+
+	if err := srv.Close(); err != nil {
+		logger.Error("shutdown", "err", err)
+		return exitFail
+	}
+	return exitOK
 }

@@ -1,0 +1,249 @@
+// Package collector is sgkit's embedded collector: the HTTP behaviour of a
+// Snowplow stream collector (3.4.0) in front of sgkit's reference model of
+// enrich, with the results kept in a bounded in-memory store and served
+// through Snowplow Micro's REST API (4.5.2), so that the same client and
+// suites run against it or against a real Micro.
+package collector
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sgkit/sgkit/adapter"
+)
+
+// Version is written into v_collector, v_etl and bad rows' processor.
+const Version = "0.1.0"
+
+// cookieExpiration is the collector's cookie.expiration default.
+const cookieExpiration = 365 * 24 * time.Hour
+
+// corsMaxAge is the collector's cors.accessControlMaxAge default, in seconds.
+const corsMaxAge = "3600"
+
+// pixel is the 1x1 GIF the collector returns for GET requests
+// (Service.pixel).
+var pixel, _ = base64.StdEncoding.DecodeString("R0lGODlhAQABAPAAAP///wAAACH5BAUAAAAALAAAAAABAAEAAAICRAEAOw==")
+
+// source names this collector and its enrich model in the events it stores,
+// in the shapes Snowplow uses: "{shortName}-{version}-{sink}" for the
+// collector and "{artifact}-{version}" for enrich's v_etl.
+type source struct {
+	name string
+	etl  string
+}
+
+var defaultSource = source{name: "sgkit-" + Version + "-memory", etl: "sgkit-" + Version}
+
+// Stats are counters of a Handler since it was built.
+type Stats struct {
+	// Received is the number of payloads stored or dropped.
+	Received uint64 `json:"received"`
+	// Dropped is the number of stored events and bad rows that were
+	// removed, oldest first, because the store was full.
+	Dropped uint64 `json:"dropped"`
+	// OutsideModel is the number of payloads the model could not predict:
+	// they were answered 200 like a collector would and logged, but not
+	// stored. LastOutsideModel holds the latest reason.
+	OutsideModel     uint64 `json:"outsideModel"`
+	LastOutsideModel string `json:"lastOutsideModel,omitempty"`
+	// Oversized is the number of requests answered 413 because their body
+	// was above twice the maximum payload size.
+	Oversized uint64 `json:"oversized"`
+}
+
+// Handler is the embedded collector as an http.Handler: collector routes,
+// Micro's /micro API and sgkit's /sgkit/stats. It is safe for concurrent
+// use.
+type Handler struct {
+	cfg       config
+	log       *slog.Logger
+	predictor Predictor
+	src       source
+	store     *store
+
+	outsideModel atomic.Uint64
+	oversized    atomic.Uint64
+	lastMu       sync.Mutex
+	lastOutside  string
+}
+
+// NewHandler returns a collector handler; see the Option functions for the
+// defaults.
+func NewHandler(opts ...Option) (*Handler, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if cfg.maxPayloadSize <= 0 {
+		return nil, fmt.Errorf("maximum payload size %d is invalid: want a positive number of bytes", cfg.maxPayloadSize)
+	}
+	if cfg.capacity <= 0 {
+		return nil, fmt.Errorf("store capacity %d is invalid: want a positive number of events", cfg.capacity)
+	}
+	if cfg.cookieName == "" || strings.ContainsAny(cfg.cookieName, " ;=,\t\r\n") {
+		return nil, fmt.Errorf("cookie name %q is invalid: want a non-empty token without spaces, ';', ',' or '='", cfg.cookieName)
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{cfg: cfg, log: cfg.logger, predictor: cfg.predictor, src: defaultSource, store: newStore(cfg.capacity)}
+	if h.predictor == nil {
+		h.predictor = adapter.Default()
+	}
+	return h, nil
+}
+
+// Stats returns the handler's counters.
+func (h *Handler) Stats() Stats {
+	dropped, received := h.store.counters()
+	h.lastMu.Lock()
+	last := h.lastOutside
+	h.lastMu.Unlock()
+	return Stats{
+		Received:         received,
+		Dropped:          dropped,
+		OutsideModel:     h.outsideModel.Load(),
+		LastOutsideModel: last,
+		Oversized:        h.oversized.Load(),
+	}
+}
+
+// ServeHTTP routes a request the way Micro 4.5.2 combines its routes:
+// /micro first, then the collector's CORS, tracking and health routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case path == "/micro" || strings.HasPrefix(path, "/micro/"):
+		h.serveMicro(w, r)
+	case r.Method == http.MethodOptions:
+		h.servePreflight(w, r)
+	case path == "/health" && r.Method == http.MethodGet:
+		writeText(w, http.StatusOK, "ok")
+	case path == "/sgkit/stats" && r.Method == http.MethodGet:
+		writeJSON(w, h.Stats())
+	default:
+		vendor, version, ok := vendorVersion(path)
+		switch {
+		case ok && r.Method == http.MethodPost:
+			h.serveTrack(w, r, vendor, version, true)
+		case ok && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			h.serveTrack(w, r, vendor, version, false)
+		default:
+			// http4s' orNotFound.
+			writeText(w, http.StatusNotFound, "Not found")
+		}
+	}
+}
+
+// vendorVersion matches the collector's POST Root / vendor / version route:
+// exactly two non-empty path segments.
+func vendorVersion(path string) (vendor, version string, ok bool) {
+	rest, found := strings.CutPrefix(path, "/")
+	if !found {
+		return "", "", false
+	}
+	vendor, version, found = strings.Cut(rest, "/")
+	if !found || vendor == "" || version == "" || strings.Contains(version, "/") {
+		return "", "", false
+	}
+	return vendor, version, true
+}
+
+// serveTrack records one tracking request and answers it as the collector
+// does: 200 "ok" as text/plain for POST, the pixel for GET, with the
+// network user id cookie and CORS headers in both cases.
+func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, version string, post bool) {
+	var body *string
+	if post {
+		// The collector's EntityLimiter answers 413 past dropPayloadSize,
+		// which defaults to twice maxPayloadSize.
+		limit := 2 * h.cfg.maxPayloadSize
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				h.oversized.Add(1)
+				h.log.Warn("request body too large, answered 413 and not stored",
+					"path", r.URL.Path, "limit_bytes", limit, "remote", r.RemoteAddr)
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				return
+			}
+			h.log.Error("read request body", "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)
+			writeText(w, http.StatusBadRequest, "could not read the request body")
+			return
+		}
+		// http4s bodyText decodes the body as UTF-8.
+		s := strings.ToValidUTF8(string(raw), "\uFFFD")
+		body = &s
+	}
+
+	cp := h.buildPayload(r, vendor, version, body)
+	h.process(cp)
+
+	header := w.Header()
+	header.Add("Set-Cookie", h.setCookie(cp.NetworkUserID))
+	header.Set("Access-Control-Allow-Origin", allowOrigin(r))
+	header.Set("Access-Control-Allow-Credentials", "true")
+	if post {
+		header.Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, "ok")
+		return
+	}
+	header.Set("Cache-Control", "no-cache, no-store, must-revalidate")
+	header.Set("Content-Type", "image/gif")
+	w.WriteHeader(http.StatusOK)
+	w.Write(pixel)
+}
+
+// setCookie renders the network user id cookie with the collector's cookie
+// defaults (secure, httpOnly, SameSite=None, 365 days, no domain) in the
+// attribute order of http4s 0.23 ResponseCookie.render.
+func (h *Handler) setCookie(nuid string) string {
+	expires := h.cfg.now().Add(cookieExpiration).UTC().Format(http.TimeFormat)
+	return h.cfg.cookieName + "=" + nuid + "; Expires=" + expires + "; Path=/; SameSite=None; Secure; HttpOnly"
+}
+
+// servePreflight is Service.preflightResponse.
+func (h *Handler) servePreflight(w http.ResponseWriter, r *http.Request) {
+	header := w.Header()
+	header.Set("Access-Control-Allow-Origin", allowOrigin(r))
+	header.Set("Access-Control-Allow-Credentials", "true")
+	header.Set("Access-Control-Allow-Headers", "Content-Type, SP-Anonymous")
+	header.Set("Access-Control-Max-Age", corsMaxAge)
+	w.WriteHeader(http.StatusOK)
+}
+
+// allowOrigin is Service.accessControlAllowOriginHeader: the first host of
+// the Origin header (its values split at spaces, "null" skipped) rendered
+// as scheme://host[:port], else "*".
+func allowOrigin(r *http.Request) string {
+	for _, o := range strings.Split(r.Header.Get("Origin"), " ") {
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
+			continue
+		}
+		if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			continue
+		}
+		return strings.ToLower(u.Scheme) + "://" + u.Host
+	}
+	return "*"
+}
+
+func writeText(w http.ResponseWriter, status int, text string) {
+	// http4s' String entity encoder.
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+	w.WriteHeader(status)
+	io.WriteString(w, text)
+}

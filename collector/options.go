@@ -1,0 +1,98 @@
+package collector
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/sgkit/sgkit/adapter"
+)
+
+// Defaults of a collector built without options.
+const (
+	// DefaultAddr listens on a free loopback port.
+	DefaultAddr = "127.0.0.1:0"
+	// DefaultMaxPayloadSize is stream collector 3.4.0's networking.maxPayloadSize
+	// (1 MiB): a collector payload larger than this, measured as the collector
+	// measures it, becomes a size_violation bad row.
+	DefaultMaxPayloadSize = 1048576
+	// DefaultStoreCapacity is how many good events and bad rows together the
+	// store keeps before it drops the oldest.
+	DefaultStoreCapacity = 100000
+	// DefaultCookieName is the collector's cookie.name default.
+	DefaultCookieName = "sp"
+)
+
+// Predictor turns a collector payload into a good event or a bad row.
+// *adapter.Predictor is the reference model; tests may wrap it.
+type Predictor interface {
+	Predict(cp adapter.CollectorPayload) (adapter.Prediction, error)
+}
+
+type config struct {
+	addr           string
+	maxPayloadSize int64
+	capacity       int
+	cookieName     string
+	logger         *slog.Logger
+	predictor      Predictor
+	now            func() time.Time
+}
+
+func defaultConfig() config {
+	return config{
+		addr:           DefaultAddr,
+		maxPayloadSize: DefaultMaxPayloadSize,
+		capacity:       DefaultStoreCapacity,
+		cookieName:     DefaultCookieName,
+		logger:         slog.Default(),
+		now:            time.Now,
+	}
+}
+
+// Option configures a collector.
+type Option func(*config)
+
+// WithAddr sets the host:port the Server listens on; DefaultAddr when not
+// set. Port 0 picks a free port, which URL reports after Start.
+func WithAddr(addr string) Option {
+	return func(c *config) { c.addr = addr }
+}
+
+// WithMaxPayloadSize sets the size limit in bytes of one collector payload,
+// measured like the collector does: the Thrift-serialised CollectorPayload,
+// body and headers included. A larger payload is stored as a size_violation
+// bad row and still answered 200; a request body above twice the limit is
+// answered 413 and not stored, like the collector's dropPayloadSize.
+func WithMaxPayloadSize(bytes int64) Option {
+	return func(c *config) { c.maxPayloadSize = bytes }
+}
+
+// WithStoreCapacity sets how many good events and bad rows together the
+// store keeps; past it the oldest is dropped and counted in Stats.Dropped.
+func WithStoreCapacity(n int) Option {
+	return func(c *config) { c.capacity = n }
+}
+
+// WithCookieName sets the name of the network user id cookie; "sp" when not
+// set.
+func WithCookieName(name string) Option {
+	return func(c *config) { c.cookieName = name }
+}
+
+// WithLogger sets the logger for starts, stops, request errors and payloads
+// outside the model; slog.Default() when not set.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithPredictor sets the model run on every payload; adapter.Default() when
+// not set.
+func WithPredictor(p Predictor) Option {
+	return func(c *config) { c.predictor = p }
+}
+
+// WithClock sets the clock for collector_tstamp, etl_tstamp and cookie
+// expiry; time.Now when not set.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}

@@ -1,0 +1,249 @@
+package collector
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sgkit/sgkit/adapter"
+	"github.com/sgkit/sgkit/micro"
+)
+
+// Micro's errors[0] sentences (snowplow-micro 4.5.2, EventSink.scala).
+const (
+	// sentenceAdapter precedes a bad row from enrich's adapters.
+	sentenceAdapter = "Error while extracting event(s) from collector payload and validating it/them."
+	// sentenceValidation precedes a bad row from enrich's validation and
+	// enrichment steps, e.g. schema_violations.
+	sentenceValidation = "Error while validating the event."
+	// sentenceThrift precedes a bad row from enrich's ThriftLoader, i.e.
+	// collector_payload_format_violation; Micro then has no collector payload.
+	sentenceThrift = "Can't deserialize Thrift bytes."
+	// sentenceSize precedes a size_violation. Micro never writes one: its
+	// sink accepts any size. The sentence is sgkit's own, so that errors[1]
+	// is the bad row for every bad event.
+	sentenceSize = "Collector payload exceeds the maximum size; the collector wrote this bad row, not enrich."
+)
+
+// process runs one collector payload through the size check and the model
+// and stores the outcome.
+func (h *Handler) process(cp adapter.CollectorPayload) {
+	stored := storedContentType(cp.ContentType)
+	// Service.buildEvent appends the stored content type to the headers.
+	if stored != nil {
+		cp.Headers = append(slices.Clip(cp.Headers), *stored)
+	}
+	fields := thriftOf(cp, h.src.name, stored)
+	fields.headers = cp.Headers
+
+	if size := fields.thriftSize(); int64(size) > h.cfg.maxPayloadSize {
+		h.storeSizeViolation(cp, stored, fields, size)
+		return
+	}
+
+	pred, err := h.predictor.Predict(cp)
+	if err != nil {
+		h.outsideModel.Add(1)
+		reason := fmt.Sprintf("%s: %v", cp.Path, err)
+		h.lastMu.Lock()
+		h.lastOutside = reason
+		h.lastMu.Unlock()
+		h.log.Warn("payload outside the model, answered 200 and not stored",
+			"path", cp.Path, "network_userid", cp.NetworkUserID, "err", err,
+			"outside_model_total", h.outsideModel.Load())
+		return
+	}
+
+	var rec record
+	switch pred.Outcome {
+	case adapter.Good:
+		rec, err = h.goodRecord(pred, cp, stored)
+	case adapter.Bad:
+		rec, err = h.badRecord(pred, cp, stored)
+	default:
+		err = fmt.Errorf("prediction has outcome %q, want good or bad", pred.Outcome)
+	}
+	if err != nil {
+		// A prediction the collector cannot store is a model bug; count it
+		// with the payloads outside the model so that it is not lost.
+		h.outsideModel.Add(1)
+		h.lastMu.Lock()
+		h.lastOutside = fmt.Sprintf("%s: %v", cp.Path, err)
+		h.lastMu.Unlock()
+		h.log.Error("store prediction", "path", cp.Path, "err", err)
+		return
+	}
+	h.store.add(rec)
+}
+
+func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayload, stored *string) (record, error) {
+	event, _, err := enrichedEvent(pred, cp, h.src, h.cfg.now())
+	if err != nil {
+		return record{}, err
+	}
+	rawEvent, err := marshalNoEscape(h.microRawEvent(pred, cp, stored))
+	if err != nil {
+		return record{}, fmt.Errorf("encode rawEvent: %w", err)
+	}
+	ge := micro.GoodEvent{
+		RawEvent:  rawEvent,
+		EventType: stringField(pred.Event, "event"),
+		Schema:    eventSchema(pred.Event),
+		// Contexts lists the schemas of the event's contexts; the
+		// StatusGator adapter attaches none.
+		Contexts: []string{},
+		Event:    event,
+	}
+	raw, err := marshalNoEscape(ge)
+	if err != nil {
+		return record{}, fmt.Errorf("encode good event: %w", err)
+	}
+	return record{good: true, json: raw, eventType: ge.EventType, schema: ge.Schema, contexts: ge.Contexts}, nil
+}
+
+func (h *Handler) badRecord(pred adapter.Prediction, cp adapter.CollectorPayload, stored *string) (record, error) {
+	if pred.BadRow == nil {
+		return record{}, fmt.Errorf("bad prediction for %s has no bad row", cp.Path)
+	}
+	badRow, err := marshalNoEscape(pred.BadRow)
+	if err != nil {
+		return record{}, fmt.Errorf("encode bad row: %w", err)
+	}
+
+	mcp := h.microCollectorPayload(cp, stored)
+	be := micro.BadEvent{CollectorPayload: json.RawMessage("null"), RawEvent: json.RawMessage("null")}
+	switch badRowType(pred.BadRow.Schema) {
+	case "adapter_failures":
+		be.Errors = []string{sentenceAdapter, string(badRow)}
+	case "collector_payload_format_violation":
+		// ThriftLoader failed, so Micro has neither payload nor raw event.
+		be.Errors = []string{sentenceThrift, string(badRow)}
+		mcp = nil
+	default:
+		be.Errors = []string{sentenceValidation, string(badRow)}
+		if pred.RawEvent != nil {
+			raw, err := marshalNoEscape(h.microRawEvent(pred, cp, stored))
+			if err != nil {
+				return record{}, fmt.Errorf("encode rawEvent: %w", err)
+			}
+			be.RawEvent = raw
+		}
+	}
+	return h.encodeBad(be, mcp)
+}
+
+func (h *Handler) storeSizeViolation(cp adapter.CollectorPayload, stored *string, fields thriftFields, size int) {
+	badRow, err := sizeViolation(fields, size, h.cfg.maxPayloadSize, h.cfg.now())
+	if err == nil {
+		be := micro.BadEvent{RawEvent: json.RawMessage("null"), Errors: []string{sentenceSize, string(badRow)}}
+		var rec record
+		rec, err = h.encodeBad(be, h.microCollectorPayload(cp, stored))
+		if err == nil {
+			h.store.add(rec)
+		}
+	}
+	if err != nil {
+		h.log.Error("store size_violation", "path", cp.Path, "err", err)
+		return
+	}
+	h.log.Info("payload above the maximum size stored as size_violation",
+		"path", cp.Path, "size_bytes", size, "limit_bytes", h.cfg.maxPayloadSize)
+}
+
+// encodeBad encodes be with mcp as its collector payload (null when nil).
+func (h *Handler) encodeBad(be micro.BadEvent, mcp *micro.CollectorPayload) (record, error) {
+	rec := record{}
+	if mcp != nil {
+		raw, err := marshalNoEscape(mcp)
+		if err != nil {
+			return record{}, fmt.Errorf("encode collectorPayload: %w", err)
+		}
+		be.CollectorPayload = raw
+		rec.vendor, rec.version = &mcp.API.Vendor, &mcp.API.Version
+	} else {
+		be.CollectorPayload = json.RawMessage("null")
+	}
+	raw, err := marshalNoEscape(be)
+	if err != nil {
+		return record{}, fmt.Errorf("encode bad event: %w", err)
+	}
+	rec.json = raw
+	return rec, nil
+}
+
+// badRowType returns the name part of a bad row's Iglu URI, e.g.
+// adapter_failures.
+func badRowType(schema string) string {
+	rest := strings.TrimPrefix(schema, "iglu:")
+	parts := strings.Split(rest, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[1]
+}
+
+// apiOf splits /vendor/version as enrich's CollectorPayload.parseApi does.
+func apiOf(path string) micro.API {
+	trimmed := strings.Trim(path, "/")
+	vendor, version, _ := strings.Cut(trimmed, "/")
+	return micro.API{Vendor: vendor, Version: version}
+}
+
+func (h *Handler) microSource() micro.Source {
+	return micro.Source{Name: h.src.name, Encoding: "UTF-8"}
+}
+
+func (h *Handler) microContext(cp adapter.CollectorPayload) micro.Context {
+	ctx := micro.Context{
+		Timestamp: jodaInstant(cp.Timestamp),
+		Headers:   cp.Headers,
+	}
+	if cp.Headers == nil {
+		ctx.Headers = []string{}
+	}
+	if cp.IPAddress != "" {
+		ctx.IPAddress = &cp.IPAddress
+	}
+	if cp.UserAgent != "" {
+		ctx.UserAgent = &cp.UserAgent
+	}
+	if cp.RefererURI != "" {
+		ctx.RefererURI = &cp.RefererURI
+	}
+	if cp.NetworkUserID != "" {
+		ctx.UserID = &cp.NetworkUserID
+	}
+	return ctx
+}
+
+// microCollectorPayload is enrich's CollectorPayload as Micro encodes it;
+// the query string is split into "name=value" strings.
+func (h *Handler) microCollectorPayload(cp adapter.CollectorPayload, stored *string) *micro.CollectorPayload {
+	return &micro.CollectorPayload{
+		API:         apiOf(cp.Path),
+		Querystring: querystringPairs(cp.QueryString),
+		ContentType: stored,
+		Body:        cp.Body,
+		Source:      h.microSource(),
+		Context:     h.microContext(cp),
+	}
+}
+
+// microRawEvent is enrich's RawEvent as Micro encodes it; the adapter
+// copies the payload's API, content type, source and context.
+func (h *Handler) microRawEvent(pred adapter.Prediction, cp adapter.CollectorPayload, stored *string) micro.RawEvent {
+	params := map[string]*string{}
+	if pred.RawEvent != nil {
+		for k, v := range pred.RawEvent.Parameters {
+			params[k] = &v
+		}
+	}
+	return micro.RawEvent{
+		API:         apiOf(cp.Path),
+		Parameters:  params,
+		ContentType: stored,
+		Source:      h.microSource(),
+		Context:     h.microContext(cp),
+	}
+}
