@@ -1,0 +1,297 @@
+// Package pgtest gives tests a PostgreSQL server: a throwaway one started
+// from Debian's postgresql package (initdb and pg_ctl, listening on a Unix
+// socket in a temporary folder), or the server SGKIT_DATABASE_URL names.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EnvDatabaseURL names the environment variable that points the tests at an
+// existing server instead of a throwaway one.
+const EnvDatabaseURL = "SGKIT_DATABASE_URL"
+
+// InstallHint is how to get a server when none can be found or started.
+const InstallHint = "install Debian's PostgreSQL server (as root: make postgres, " +
+	"or apt-get install -y postgresql), or set " + EnvDatabaseURL +
+	" to a postgres:// URL of a server where the user may create databases or schemas"
+
+// Server is a PostgreSQL server for tests.
+type Server struct {
+	// Host and Database identify the server in logs; the DSN is never shown,
+	// because it may hold a password.
+	Host     string
+	Database string
+	// External is true when the server comes from SGKIT_DATABASE_URL.
+	External bool
+
+	config  *pgx.ConnConfig
+	dataDir string
+	pgCtl   string
+	owner   *syscall.Credential
+}
+
+// Start returns the server SGKIT_DATABASE_URL names, or else starts a
+// throwaway one; call Stop when done. The error says how to install
+// PostgreSQL when no server binaries are found.
+func Start(ctx context.Context) (*Server, error) {
+	if url := os.Getenv(EnvDatabaseURL); url != "" {
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			// pgx's message may quote the URL; name only the variable.
+			return nil, fmt.Errorf("%s is not a valid PostgreSQL connection URL or DSN", EnvDatabaseURL)
+		}
+		return &Server{Host: cfg.Host, Database: cfg.Database, External: true, config: cfg}, nil
+	}
+	return startThrowaway(ctx)
+}
+
+// Connect opens a connection to database (the server's default when empty),
+// with DateStyle ISO and TimeZone UTC so that TIMESTAMP values read as text
+// in one fixed form.
+func (s *Server) Connect(ctx context.Context, database string) (*pgx.Conn, error) {
+	cfg := s.config.Copy()
+	if database != "" {
+		cfg.Database = database
+	}
+	cfg.RuntimeParams["DateStyle"] = "ISO, YMD"
+	cfg.RuntimeParams["TimeZone"] = "UTC"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL at %s, database %s: %w", cfg.Host, cfg.Database, err)
+	}
+	return conn, nil
+}
+
+// Stop stops a throwaway server and removes its folder; for an external
+// server it does nothing.
+func (s *Server) Stop() error {
+	if s.External {
+		return nil
+	}
+	var errs []error
+	if out, err := s.run(s.pgCtl, "stop", "-D", s.dataDir, "-m", "fast", "-w"); err != nil {
+		errs = append(errs, fmt.Errorf("pg_ctl stop: %w: %s", err, out))
+	}
+	if err := os.RemoveAll(filepath.Dir(s.dataDir)); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// RandomName returns prefix followed by 12 random hex digits, for throwaway
+// databases and schemas.
+func RandomName(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+func startThrowaway(ctx context.Context) (*Server, error) {
+	initdb, pgCtl, err := findBinaries()
+	if err != nil {
+		return nil, err
+	}
+	owner, err := serverOwner()
+	if err != nil {
+		return nil, err
+	}
+
+	// A short base keeps the socket path under the 107-byte limit of
+	// sockaddr_un, and /tmp is reachable for the postgres user when the
+	// test runs as root with a private TMPDIR.
+	base := os.TempDir()
+	if owner != nil || len(base) > 60 {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "sgkit-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("create the server folder: %w", err)
+	}
+	if owner != nil {
+		if err := os.Chown(dir, int(owner.Uid), int(owner.Gid)); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("hand %s to user postgres: %w", dir, err)
+		}
+	}
+
+	s := &Server{Host: dir, Database: "postgres", dataDir: filepath.Join(dir, "data"), pgCtl: pgCtl, owner: owner}
+	// UTF8 with the C locale: the byte-length specs need a UTF-8 database,
+	// and the C locale exists on every machine.
+	if out, err := s.run(initdb, "-D", s.dataDir, "--auth=trust", "--username=postgres",
+		"--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb failed: %w: %s", err, out)
+	}
+	// No TCP listener: the server takes connections on a Unix socket in
+	// its own folder only, so parallel test packages never share a port.
+	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories='%s' -c fsync=off -p 5432", dir)
+	if out, err := s.run(pgCtl, "start", "-D", s.dataDir, "-l", filepath.Join(dir, "server.log"),
+		"-o", opts, "-w", "-t", "60"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("pg_ctl start failed: %w: %s\nserver log:\n%s", err, out, log)
+	}
+
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=5432 user=postgres dbname=postgres sslmode=disable", dir))
+	if err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	s.config = cfg
+
+	conn, err := s.Connect(ctx, "")
+	if err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	conn.Close(ctx)
+	return s, nil
+}
+
+// run runs a server binary as the server's owner: initdb and pg_ctl
+// refuse to run as root, so under root they run as user postgres.
+func (s *Server) run(bin string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = "/"
+	if s.owner != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.owner}
+		cmd.Env = append(os.Environ(), "HOME=/tmp", "USER=postgres", "LOGNAME=postgres")
+	}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// serverOwner returns the credential to run the server binaries with: nil
+// for an unprivileged user, the postgres user under root.
+func serverOwner() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("running as root, the PostgreSQL server needs the unprivileged user postgres, "+
+			"which was not found (%v); %s", err, InstallHint)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// findBinaries looks for initdb and pg_ctl on PATH, then in Debian's
+// /usr/lib/postgresql/<version>/bin, newest version first.
+func findBinaries() (string, string, error) {
+	initdb, err1 := exec.LookPath("initdb")
+	pgCtl, err2 := exec.LookPath("pg_ctl")
+	if err1 == nil && err2 == nil {
+		return initdb, pgCtl, nil
+	}
+
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
+	for _, dir := range dirs {
+		initdb, pgCtl := filepath.Join(dir, "initdb"), filepath.Join(dir, "pg_ctl")
+		if isExecutable(initdb) && isExecutable(pgCtl) {
+			return initdb, pgCtl, nil
+		}
+	}
+	return "", "", fmt.Errorf("PostgreSQL server binaries initdb and pg_ctl not found on PATH "+
+		"or under /usr/lib/postgresql/*/bin; %s", InstallHint)
+}
+
+func versionOf(binDir string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return v
+}
+
+func isExecutable(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular() && info.Mode()&0o111 != 0
+}
+
+// Sandbox is a connection and a database schema that a test may fill and
+// that Close removes.
+type Sandbox struct {
+	Conn *pgx.Conn
+	// Schema is the database schema to create tables in: atomic in a
+	// throwaway database on a throwaway server, or a random sgkit_* schema
+	// on an external server, so that an existing atomic schema is never touched.
+	Schema string
+	// Database is the database Conn is connected to.
+	Database string
+
+	server  *Server
+	dropDB  bool
+	dropSch bool
+}
+
+// NewSandbox creates a throwaway database (own server) or a throwaway
+// schema (external server) and connects to it.
+func (s *Server) NewSandbox(ctx context.Context) (*Sandbox, error) {
+	if s.External {
+		conn, err := s.Connect(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		schema := RandomName("sgkit_")
+		if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+			conn.Close(ctx)
+			return nil, fmt.Errorf("create schema %s in database %s: %w; the user needs CREATE on the database",
+				schema, s.config.Database, err)
+		}
+		return &Sandbox{Conn: conn, Schema: schema, Database: s.config.Database, server: s, dropSch: true}, nil
+	}
+
+	admin, err := s.Connect(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close(ctx)
+	db := RandomName("sgkit_")
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+db+" ENCODING 'UTF8' TEMPLATE template0"); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", db, err)
+	}
+	conn, err := s.Connect(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Sandbox{Conn: conn, Schema: "atomic", Database: db, server: s, dropDB: true}, nil
+}
+
+// Close drops what NewSandbox created and closes the connection.
+func (b *Sandbox) Close(ctx context.Context) error {
+	var errs []error
+	if b.dropSch {
+		if _, err := b.Conn.Exec(ctx, "DROP SCHEMA "+b.Schema+" CASCADE"); err != nil {
+			errs = append(errs, fmt.Errorf("drop schema %s: %w", b.Schema, err))
+		}
+	}
+	errs = append(errs, b.Conn.Close(ctx))
+	if b.dropDB {
+		admin, err := b.server.Connect(ctx, "")
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "DROP DATABASE "+b.Database); err != nil {
+			errs = append(errs, fmt.Errorf("drop database %s: %w", b.Database, err))
+		}
+	}
+	return errors.Join(errs...)
+}
