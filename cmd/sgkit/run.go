@@ -1,11 +1,162 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sgkit/sgkit/collector"
+	"github.com/sgkit/sgkit/conformance"
 )
 
+// runFlagOf maps a conformance.Config field to the sgkit run flag that
+// sets it, so a config error names the flag.
+var runFlagOf = map[string]string{
+	"CollectorURL": "--collector",
+	"MicroURL":     "--micro",
+	"Profile":      "--profile",
+	"Count":        "--count",
+	"Seed":         "--seed",
+	"Timeout":      "--timeout",
+}
+
 func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "sgkit run: not implemented yet")
-	return exitUsage
+	fs := flag.NewFlagSet("sgkit run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	collectorURL := fs.String("collector", "", "base `URL` of the collector to send to, e.g. http://127.0.0.1:9090; empty starts the embedded collector on a free loopback port")
+	microURL := fs.String("micro", "", "base `URL` of the Snowplow Micro API to read results from; the collector URL when empty")
+	profile := fs.String("profile", string(conformance.Smoke), "corpus to send: smoke (the public StatusGator examples, safe against production) or full (smoke plus generated v1, v2, v3 traffic and the edge cases)")
+	count := fs.Int("count", conformance.DefaultCount, "generated requests per payload format in the full profile")
+	seed := fs.Int64("seed", conformance.DefaultSeed, "seed of the generated requests; the same seed gives the same requests")
+	timeout := fs.Duration("timeout", conformance.DefaultTimeout, "how long to wait for every sent request to show up in Micro, e.g. 30s")
+	reportJSON := fs.String("report-json", "", "also write the report as JSON to `FILE`")
+	junit := fs.String("junit", "", "also write the report as JUnit XML to `FILE`")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: sgkit run [flags]")
+		fmt.Fprintln(stderr, "\nSends a corpus of StatusGator webhooks to a collector, reads the results back")
+		fmt.Fprintln(stderr, "through Snowplow Micro's API and compares each with sgkit's prediction.")
+		fmt.Fprintln(stderr, "Exit status: 0 when every check passes, 1 when a check fails, 2 for usage or connection errors.")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sgkit run: unexpected argument %q; sgkit run takes flags only, see 'sgkit run -h'\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *microURL != "" && *collectorURL == "" {
+		fmt.Fprintln(stderr, "sgkit run: --micro needs --collector: the embedded collector serves its own Micro API, so give the collector that feeds the Micro at --micro")
+		return exitUsage
+	}
+	if p := conformance.Profile(*profile); p != conformance.Smoke && p != conformance.Full {
+		fmt.Fprintf(stderr, "sgkit run: invalid --profile %q: use smoke or full\n", *profile)
+		return exitUsage
+	}
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "sgkit run: invalid --timeout %s: use a positive duration such as 30s\n", *timeout)
+		return exitUsage
+	}
+	if *count <= 0 {
+		fmt.Fprintf(stderr, "sgkit run: invalid --count %d: use a positive number of requests per format\n", *count)
+		return exitUsage
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cfg := conformance.Config{
+		CollectorURL: *collectorURL,
+		MicroURL:     *microURL,
+		Profile:      conformance.Profile(*profile),
+		Count:        *count,
+		Seed:         *seed,
+		Timeout:      *timeout,
+	}
+	if cfg.CollectorURL == "" {
+		embedded, err := conformance.StartEmbeddedCollector(collector.WithLogger(logger))
+		if err != nil {
+			fmt.Fprintf(stderr, "sgkit run: %v; give a running collector with --collector URL\n", err)
+			return exitUsage
+		}
+		defer func() {
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := embedded.Stop(shutdownCtx); err != nil {
+				logger.Error("embedded collector did not stop cleanly", "err", err)
+			}
+		}()
+		cfg.CollectorURL = embedded.URL()
+	}
+
+	report, err := conformance.Run(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit run: %s\n", describeRunError(err))
+		return exitUsage
+	}
+
+	if *reportJSON != "" {
+		if err := writeReportFile(*reportJSON, report, conformance.WriteJSON); err != nil {
+			fmt.Fprintf(stderr, "sgkit run: --report-json %s: %v\n", *reportJSON, err)
+			return exitUsage
+		}
+	}
+	if *junit != "" {
+		if err := writeReportFile(*junit, report, conformance.WriteJUnit); err != nil {
+			fmt.Fprintf(stderr, "sgkit run: --junit %s: %v\n", *junit, err)
+			return exitUsage
+		}
+	}
+	if err := conformance.WriteText(stdout, report); err != nil {
+		fmt.Fprintf(stderr, "sgkit run: write the report: %v\n", err)
+		return exitUsage
+	}
+	if !report.Passed() {
+		return exitFail
+	}
+	return exitOK
+}
+
+// describeRunError names the flag behind a conformance error.
+func describeRunError(err error) string {
+	var cfgErr *conformance.ConfigError
+	if errors.As(err, &cfgErr) {
+		name := runFlagOf[cfgErr.Field]
+		if name == "" {
+			name = cfgErr.Field
+		}
+		return fmt.Sprintf("invalid %s %q: %s", name, cfgErr.Value, cfgErr.Fix)
+	}
+	var connErr *conformance.ConnectionError
+	if errors.As(err, &connErr) {
+		return fmt.Sprintf("cannot use --%s %s: %v", connErr.Flag, connErr.URL, connErr.Err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return "interrupted before the run finished"
+	}
+	return err.Error()
+}
+
+func writeReportFile(path string, r conformance.Report, encode func(io.Writer, conformance.Report) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("%w; give a writable file path", err)
+	}
+	if err := encode(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -1,0 +1,125 @@
+package conformance
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sgkit/sgkit/adapter"
+	"github.com/sgkit/sgkit/fixtures"
+)
+
+// smokeGroup is the fixture folder of public StatusGator examples.
+const smokeGroup = "statusgator"
+
+// userAgent is the User-Agent header of every request a run sends, so the
+// prediction's useragent field is known.
+const userAgent = "sgkit-conformance"
+
+// Case is one request of a run with the pipeline's predicted output for it.
+type Case struct {
+	// Name identifies the case in reports, e.g. the fixture name.
+	Name string `json:"name"`
+	// Source names where the request comes from (a fixture source or the
+	// generator and its seed).
+	Source string `json:"source,omitempty"`
+	// Method is the HTTP method; POST when empty, as StatusGator sends.
+	Method string `json:"method,omitempty"`
+	// Request is the HTTP request as sent, tags included.
+	Request fixtures.Request `json:"request"`
+	// EventID is the eid query parameter of Request exactly as sent; good
+	// events and bad rows are matched to the case by it.
+	EventID string `json:"eventId"`
+	// Prediction is what Snowplow makes of Request.
+	Prediction adapter.Prediction `json:"prediction"`
+}
+
+// NewRunID returns a fresh run id: a prefix and 12 hex digits, safe to
+// use unescaped in a query string.
+func NewRunID() string {
+	return "sgkit-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:12]
+}
+
+// buildCorpus returns the cases of cfg.Profile plus cfg.Extra, each tagged
+// with the run id and predicted.
+func buildCorpus(cfg Config) ([]Case, error) {
+	smoke, err := SmokeCorpus(cfg.RunID)
+	if err != nil {
+		return nil, err
+	}
+	cases := smoke
+	if cfg.Profile == Full {
+		generated, err := generatedCorpus(cfg)
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, generated...)
+	}
+	cases = append(cases, cfg.Extra...)
+
+	seen := make(map[string]string, len(cases))
+	for _, c := range cases {
+		if c.EventID == "" {
+			return nil, fmt.Errorf("case %q has no eid: every request must carry one so its result can be matched", c.Name)
+		}
+		key := strings.ToLower(c.EventID)
+		if other, dup := seen[key]; dup {
+			return nil, fmt.Errorf("cases %q and %q carry the same eid %s; give each request its own", other, c.Name, c.EventID)
+		}
+		seen[key] = c.Name
+	}
+	return cases, nil
+}
+
+// SmokeCorpus returns the public StatusGator examples of the fixtures,
+// each tagged with a fresh eid and with aid = runID, and predicted by
+// adapter.Default.
+func SmokeCorpus(runID string) ([]Case, error) {
+	examples, err := fixtures.Load(smokeGroup)
+	if err != nil {
+		return nil, fmt.Errorf("load the public StatusGator examples: %w", err)
+	}
+	predictor := adapter.Default()
+	cases := make([]Case, 0, len(examples))
+	for _, ex := range examples {
+		c, err := NewCase(predictor, ex.Name, ex.File+" ("+ex.Source+")", ex.Request, runID)
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, c)
+	}
+	return cases, nil
+}
+
+// NewCase tags req with a fresh eid and aid = runID and predicts it.
+func NewCase(p *adapter.Predictor, name, source string, req fixtures.Request, runID string) (Case, error) {
+	eid := uuid.NewString()
+	req.Query = appendQuery(req.Query, "eid="+eid+"&aid="+url.QueryEscape(runID))
+	pred, err := p.Predict(Payload(req, time.Now().UTC()))
+	if err != nil {
+		return Case{}, fmt.Errorf("predict case %q: %w", name, err)
+	}
+	return Case{Name: name, Source: source, Request: req, EventID: eid, Prediction: pred}, nil
+}
+
+// Payload returns the collector payload a run's request becomes.
+func Payload(req fixtures.Request, at time.Time) adapter.CollectorPayload {
+	return adapter.CollectorPayload{
+		Path:        req.Path,
+		QueryString: req.Query,
+		ContentType: req.ContentType,
+		Body:        req.Body,
+		Timestamp:   at,
+		UserAgent:   userAgent,
+	}
+}
+
+func appendQuery(query, tags string) string {
+	if query == "" {
+		return tags
+	}
+	return query + "&" + tags
+}

@@ -1,0 +1,115 @@
+// Package conformance runs one conformance check of a Snowplow pipeline
+// for StatusGator webhooks: it builds a corpus of requests with their
+// predicted results, sends them to a collector, waits until Snowplow
+// Micro's API shows each of them, matches what it shows to the requests,
+// compares each with its prediction and reports every difference. Both
+// sgkit run and the Ginkgo suites in suites/ call Run.
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sgkit/sgkit/micro"
+)
+
+// Run sends cfg's corpus to cfg.CollectorURL, reads the results from
+// cfg.MicroURL and returns the report. The error is non-nil only when the
+// run could not be carried out: an invalid Config (*ConfigError), a
+// collector or Micro that cannot be reached (*ConnectionError), a corpus
+// that cannot be built, or ctx ending. Every difference the pipeline makes
+// is in the Report instead, and Report.Passed tells whether there was any.
+func Run(ctx context.Context, cfg Config) (Report, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return Report{}, err
+	}
+	report := Report{RunID: cfg.RunID, Profile: cfg.Profile, Collector: cfg.CollectorURL,
+		Micro: cfg.MicroURL, Started: time.Now().UTC()}
+
+	mc, err := micro.NewClient(cfg.MicroURL, micro.WithHTTPClient(cfg.Client))
+	if err != nil {
+		return report, &ConfigError{Field: "MicroURL", Value: cfg.MicroURL, Fix: err.Error()}
+	}
+	if err := checkCollector(ctx, cfg.Client, cfg.CollectorURL); err != nil {
+		return report, err
+	}
+	if err := checkMicro(ctx, mc); err != nil {
+		return report, err
+	}
+
+	cases, err := buildCorpus(cfg)
+	if err != nil {
+		return report, err
+	}
+	responses := sendAll(ctx, cfg.Client, cfg.CollectorURL, cases)
+	report.Sent = len(cases)
+
+	// Only requests the collector accepted are waited for; the response
+	// check already fails the others.
+	waitFor := make([]bool, len(cases))
+	for i, r := range responses {
+		waitFor[i] = r.Err == nil && r.Status == 200
+	}
+	m, err := waitForResults(ctx, cfg, mc, cases, waitFor)
+	if err != nil {
+		return report, err
+	}
+
+	ev := newEvaluator(&report, cfg.Timeout)
+	for i, c := range cases {
+		obs := m.byCase[i]
+		if !waitFor[i] && len(obs) == 0 {
+			ev.evaluateUnanswered(c, responses[i])
+			continue
+		}
+		ev.evaluate(c, responses[i], obs)
+	}
+	for _, o := range m.unmatched {
+		ev.unmatched(o)
+	}
+	ev.finish()
+	report.Duration = time.Since(report.Started)
+	return report, nil
+}
+
+// waitForResults polls Micro until every case in waitFor has an
+// observation or cfg.Timeout has passed, and returns the last matching.
+func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []Case, waitFor []bool) (matching, error) {
+	deadline, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	ticker := time.NewTicker(cfg.PollInterval)
+	defer ticker.Stop()
+
+	var last matching
+	var lastErr error
+	read := false
+	for {
+		obs, err := fetchObservations(deadline, mc)
+		switch {
+		case err == nil:
+			last, read, lastErr = match(cases, cfg.RunID, obs), true, nil
+			if last.accountedFor(waitFor) {
+				return last, nil
+			}
+		case ctx.Err() != nil:
+			return matching{}, ctx.Err()
+		case !errors.Is(err, context.DeadlineExceeded):
+			lastErr = err
+		}
+
+		select {
+		case <-ctx.Done():
+			return matching{}, ctx.Err()
+		case <-deadline.Done():
+			if !read {
+				return matching{}, &ConnectionError{Flag: "micro", URL: cfg.MicroURL,
+					Err: fmt.Errorf("no successful read within %s: %v", cfg.Timeout, lastErr)}
+			}
+			return last, nil
+		case <-ticker.C:
+		}
+	}
+}

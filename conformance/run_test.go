@@ -1,0 +1,184 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/sgkit/sgkit/collector"
+	"github.com/sgkit/sgkit/conformance"
+)
+
+// startCollector starts an embedded collector for one spec.
+func startCollector() string {
+	ec, err := conformance.StartEmbeddedCollector(
+		collector.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func(ctx context.Context) error { return ec.Stop(ctx) })
+	return ec.URL()
+}
+
+// textOf renders a report for a failure message.
+func textOf(r conformance.Report) string {
+	var buf bytes.Buffer
+	Expect(conformance.WriteText(&buf, r)).To(Succeed())
+	return buf.String()
+}
+
+var _ = Describe("Run", func() {
+	It("passes the full profile against the embedded collector", func(ctx SpecContext) {
+		report, err := conformance.Run(ctx, conformance.Config{
+			CollectorURL: startCollector(), Profile: conformance.Full, Count: 5, Seed: 7})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(report.Passed()).To(BeTrue(), textOf(report))
+
+		smoke, err := conformance.SmokeCorpus(report.RunID)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(report.Sent).To(BeNumerically(">", len(smoke)+3*5))
+		Expect(report.Events).To(HaveLen(report.Sent))
+		for _, c := range report.Checks {
+			Expect(c.Failed).To(BeZero(), c.Name)
+		}
+	})
+
+	It("observes each public example with its predicted outcome", func(ctx SpecContext) {
+		report, err := conformance.Run(ctx, conformance.Config{CollectorURL: startCollector()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(report.Passed()).To(BeTrue(), textOf(report))
+		for _, ev := range report.Events {
+			Expect(ev.Observed).To(Equal(ev.Expected), ev.Case)
+		}
+	})
+
+	It("counts only its own run in a shared Micro", func(ctx SpecContext) {
+		url := startCollector()
+		first, err := conformance.Run(ctx, conformance.Config{CollectorURL: url})
+		Expect(err).NotTo(HaveOccurred())
+		second, err := conformance.Run(ctx, conformance.Config{CollectorURL: url})
+		Expect(err).NotTo(HaveOccurred())
+
+		Expect(second.Passed()).To(BeTrue(), textOf(second))
+		Expect(second.Sent).To(Equal(first.Sent))
+		Expect(second.RunID).NotTo(Equal(first.RunID))
+	})
+
+	Describe("reports", func() {
+		var report conformance.Report
+
+		BeforeEach(func(ctx SpecContext) {
+			broken := newBrokenCollector(changeField)
+			DeferCleanup(broken.Close)
+			var err error
+			report, err = conformance.Run(ctx, conformance.Config{CollectorURL: broken.URL()})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(report.Passed()).To(BeFalse())
+		})
+
+		It("writes JSON with the counts", func() {
+			var buf bytes.Buffer
+			Expect(conformance.WriteJSON(&buf, report)).To(Succeed())
+
+			var decoded struct {
+				RunID  string `json:"runId"`
+				Sent   int    `json:"sent"`
+				Checks []struct {
+					Name   string `json:"name"`
+					Passed int    `json:"passed"`
+					Failed int    `json:"failed"`
+				} `json:"checks"`
+				Mismatches []struct {
+					Check, Event, Field, Expected, Actual string
+				} `json:"mismatches"`
+			}
+			Expect(json.Unmarshal(buf.Bytes(), &decoded)).To(Succeed())
+			Expect(decoded.RunID).To(Equal(report.RunID))
+			Expect(decoded.Sent).To(Equal(report.Sent))
+			Expect(decoded.Checks).To(HaveLen(len(report.Checks)))
+			for i, c := range report.Checks {
+				Expect(decoded.Checks[i].Name).To(Equal(c.Name))
+				Expect(decoded.Checks[i].Passed).To(Equal(c.Passed))
+				Expect(decoded.Checks[i].Failed).To(Equal(c.Failed))
+			}
+			Expect(decoded.Mismatches).To(HaveLen(len(report.Mismatches)))
+			Expect(decoded.Mismatches[0].Field).To(Equal(report.Mismatches[0].Field))
+		})
+
+		It("writes JUnit XML with the counts", func() {
+			var buf bytes.Buffer
+			Expect(conformance.WriteJUnit(&buf, report)).To(Succeed())
+
+			var decoded struct {
+				Tests    int `xml:"tests,attr"`
+				Failures int `xml:"failures,attr"`
+				Suites   []struct {
+					Name     string `xml:"name,attr"`
+					Tests    int    `xml:"tests,attr"`
+					Failures int    `xml:"failures,attr"`
+					Cases    []struct {
+						Name    string `xml:"name,attr"`
+						Failure *struct {
+							Message string `xml:"message,attr"`
+						} `xml:"failure"`
+					} `xml:"testcase"`
+				} `xml:"testsuite"`
+			}
+			Expect(xml.Unmarshal(buf.Bytes(), &decoded)).To(Succeed())
+			Expect(decoded.Suites).To(HaveLen(len(report.Checks)))
+			tests, failures := 0, 0
+			for i, c := range report.Checks {
+				Expect(decoded.Suites[i].Name).To(Equal(c.Name))
+				Expect(decoded.Suites[i].Tests).To(Equal(c.Passed+c.Failed), c.Name)
+				Expect(decoded.Suites[i].Failures).To(Equal(c.Failed), c.Name)
+				Expect(decoded.Suites[i].Cases).To(HaveLen(c.Passed + c.Failed))
+				tests += c.Passed + c.Failed
+				failures += c.Failed
+			}
+			Expect(decoded.Tests).To(Equal(tests))
+			Expect(decoded.Failures).To(Equal(failures))
+			Expect(failures).To(BeNumerically(">", 0))
+		})
+	})
+
+	Describe("errors", func() {
+		DescribeTable("rejects an invalid config",
+			func(cfg conformance.Config, field string) {
+				_, err := conformance.Run(context.Background(), cfg)
+				var cfgErr *conformance.ConfigError
+				Expect(errors.As(err, &cfgErr)).To(BeTrue(), "%v", err)
+				Expect(cfgErr.Field).To(Equal(field))
+			},
+			Entry("no collector", conformance.Config{}, "CollectorURL"),
+			Entry("relative collector URL", conformance.Config{CollectorURL: "127.0.0.1:9090"}, "CollectorURL"),
+			Entry("micro URL with query", conformance.Config{CollectorURL: "http://127.0.0.1:1",
+				MicroURL: "http://127.0.0.1:1/?x=1"}, "MicroURL"),
+			Entry("unknown profile", conformance.Config{CollectorURL: "http://127.0.0.1:1", Profile: "nightly"}, "Profile"),
+			Entry("negative count", conformance.Config{CollectorURL: "http://127.0.0.1:1", Count: -1}, "Count"),
+			Entry("negative timeout", conformance.Config{CollectorURL: "http://127.0.0.1:1", Timeout: -time.Second}, "Timeout"),
+		)
+
+		It("names an unreachable collector", func(ctx SpecContext) {
+			url := startCollector()
+			_, err := conformance.Run(ctx, conformance.Config{CollectorURL: "http://127.0.0.1:1", MicroURL: url})
+			var connErr *conformance.ConnectionError
+			Expect(errors.As(err, &connErr)).To(BeTrue(), "%v", err)
+			Expect(connErr.Flag).To(Equal("collector"))
+			Expect(connErr.URL).To(Equal("http://127.0.0.1:1"))
+		})
+
+		It("names a Micro that is not one", func(ctx SpecContext) {
+			url := startCollector()
+			_, err := conformance.Run(ctx, conformance.Config{CollectorURL: url, MicroURL: url + "/nothing-here"})
+			var connErr *conformance.ConnectionError
+			Expect(errors.As(err, &connErr)).To(BeTrue(), "%v", err)
+			Expect(connErr.Flag).To(Equal("micro"))
+		})
+	})
+})
