@@ -1,11 +1,88 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+
+	"github.com/sgkit/sgkit/sender"
 )
 
 func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "sgkit load: not implemented yet")
-	return exitUsage
+	fs := flag.NewFlagSet("sgkit load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f sendFlags
+	f.register(fs, "none")
+	fs.IntVar(&f.rate, "rate", -1, "first attempts per `second` (required); 0 sends as fast as --workers allow")
+	duration := fs.Duration("duration", 0, "how long to send, e.g. 30s (required)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: sgkit load --collector URL --rate R --duration D [--workers W] [--seed S] [--shard i/n] [flags]")
+		fmt.Fprintln(stderr, "\nSends generated StatusGator requests at a constant rate for a duration. Each body is")
+		fmt.Fprintln(stderr, "generated as it is sent; predictions are skipped, so use sgkit send to check outcomes.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sgkit load: unexpected argument %q; all settings are flags, see sgkit load -h\n", fs.Arg(0))
+		return exitUsage
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	if !flagSet(fs, "rate") {
+		fmt.Fprintln(stderr, "sgkit load: missing --rate: give requests per second, e.g. --rate 500, or 0 with --workers for maximum throughput")
+		return exitUsage
+	}
+	if *duration <= 0 {
+		fmt.Fprintf(stderr, "sgkit load: missing or invalid --duration %s: give how long to send, e.g. --duration 30s\n", *duration)
+		return exitUsage
+	}
+	opts, err := f.options(flagSet(fs, "seed"))
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
+		return exitUsage
+	}
+	// A load run checks the collector's capacity, not outcomes: predicting
+	// every request would cost more than sending it.
+	opts.SkipPredictions = true
+	s, err := f.sender()
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
+		return exitUsage
+	}
+	s.Duration = *duration
+	gen, err := sender.NewGenerator(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
+		return exitUsage
+	}
+	out, err := openOutputs(&f, s)
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
+		return exitUsage
+	}
+	defer out.close()
+	if err := checkReachable(s.Collector); err != nil {
+		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
+		return exitUsage
+	}
+
+	ctx, cancel := interruptContext()
+	defer cancel()
+	logger.Info("load started", "collector", s.Collector.Redacted(), "rate", f.rate, "duration", *duration,
+		"workers", f.workers, "seed", opts.Seed, "shard", describeShard(opts.Shard), "format", opts.Format)
+	total := int64(-1)
+	if f.rate > 0 {
+		total = int64(float64(f.rate) * duration.Seconds())
+	}
+	stopBar := startProgress(stderr, total, s.Progress)
+	rep, runErr := s.Run(ctx, gen)
+	stopBar()
+	return finish(logger, "load", stdout, stderr, &rep, runErr, out)
 }

@@ -1,0 +1,175 @@
+package sender
+
+import (
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// ErrorKind classifies an attempt that got no HTTP response.
+type ErrorKind string
+
+// Error kinds. vegeta keeps only an error's text in a Result, so the kind
+// is read from the text of Go's net/http and syscall errors.
+const (
+	// ErrorTimeout is an attempt that outlived the per-request timeout.
+	ErrorTimeout ErrorKind = "timeout"
+	// ErrorRefused is a connection the collector's host refused.
+	ErrorRefused ErrorKind = "refused"
+	// ErrorReset is a connection closed or reset before a response.
+	ErrorReset ErrorKind = "reset"
+	// ErrorOther is any other failure, such as a DNS error.
+	ErrorOther ErrorKind = "other"
+)
+
+// errorKinds maps error text fragments to kinds, first match wins. The
+// texts are those of Go's net/http client ("Client.Timeout exceeded"),
+// context ("context deadline exceeded"), net ("i/o timeout") and syscall
+// (ECONNREFUSED, ECONNRESET, EPIPE); io.EOF is a connection the server
+// closed without answering.
+var errorKinds = []struct {
+	text string
+	kind ErrorKind
+}{
+	{"Client.Timeout exceeded", ErrorTimeout},
+	{"deadline exceeded", ErrorTimeout},
+	{"i/o timeout", ErrorTimeout},
+	{"connection refused", ErrorRefused},
+	{"connection reset", ErrorReset},
+	{"broken pipe", ErrorReset},
+	{"server closed idle connection", ErrorReset},
+	{"EOF", ErrorReset},
+}
+
+// classify returns the kind of a vegeta result that has no status code.
+func classify(errText string) ErrorKind {
+	for _, k := range errorKinds {
+		if strings.Contains(errText, k.text) {
+			return k.kind
+		}
+	}
+	return ErrorOther
+}
+
+// RequestResult is what happened to one request over all its attempts.
+type RequestResult struct {
+	// Index and Name identify the request in the plan.
+	Index int    `json:"index"`
+	Name  string `json:"name"`
+	// Sent is false for requests the run stopped before.
+	Sent bool `json:"sent"`
+	// Attempts counts the HTTP attempts, retries included.
+	Attempts int `json:"attempts"`
+	// Code is the last attempt's status code; 0 when it got no response.
+	Code int `json:"code"`
+	// ErrorKind is the last attempt's error kind when it got no response.
+	ErrorKind ErrorKind `json:"errorKind,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	// Succeeded is true once an attempt got a 200.
+	Succeeded bool `json:"succeeded"`
+	// RetryPending is true when the run stopped while a retry was waiting.
+	RetryPending bool `json:"retryPending,omitempty"`
+}
+
+// Progress holds counters a caller may read while a run goes on.
+type Progress struct {
+	// Attempts counts the attempts that have completed.
+	Attempts atomic.Uint64
+	// Succeeded counts the requests that got a 200.
+	Succeeded atomic.Uint64
+	// Failed counts the attempts that did not get a 200.
+	Failed atomic.Uint64
+}
+
+// accounting adds up the attempts of one run. Only the run's result loop
+// touches it.
+type accounting struct {
+	policy  RetryPolicy
+	metrics vegeta.Metrics
+	report  Report
+	// consecutive counts the failed attempts since the last 200.
+	consecutive int
+	progress    *Progress
+}
+
+func newAccounting(policy RetryPolicy, progress *Progress) *accounting {
+	if progress == nil {
+		progress = &Progress{}
+	}
+	return &accounting{
+		policy:   policy,
+		progress: progress,
+		report: Report{
+			Statuses: map[string]int{},
+			Errors:   map[ErrorKind]int{},
+		},
+	}
+}
+
+// sent counts a request's first attempt going out.
+func (a *accounting) sent(r Request) {
+	a.report.Requests++
+	switch r.Duplicate {
+	case NaturalDuplicate:
+		a.report.Duplicates.Natural++
+	case SyntheticDuplicate:
+		a.report.Duplicates.Synthetic++
+	}
+}
+
+// attempt counts one completed attempt and returns whether it got a 200
+// and the kind of error when it got no response.
+func (a *accounting) attempt(res *vegeta.Result) (ok bool, kind ErrorKind) {
+	a.metrics.Add(res)
+	a.report.Attempts++
+	a.progress.Attempts.Add(1)
+
+	if res.Code != 0 {
+		a.report.Statuses[strconv.Itoa(int(res.Code))]++
+		if res.Code >= 200 && res.Code < 300 {
+			a.report.Responses2xx++
+		}
+	} else {
+		kind = classify(res.Error)
+		a.report.Errors[kind]++
+	}
+
+	// StatusGator expects exactly 200; anything else is a failed attempt.
+	if res.Code == 200 {
+		a.consecutive = 0
+		a.report.Succeeded++
+		a.progress.Succeeded.Add(1)
+		return true, ""
+	}
+	a.consecutive++
+	a.progress.Failed.Add(1)
+	return false, kind
+}
+
+// disabled reports whether the failures so far disable the integration.
+func (a *accounting) disabled() bool {
+	return a.policy.DisableAfter > 0 && a.consecutive >= a.policy.DisableAfter
+}
+
+// close fills the aggregate figures from vegeta's metrics.
+func (a *accounting) close(elapsed time.Duration) Report {
+	a.metrics.Close()
+	r := a.report
+	r.Retries = r.Attempts - r.Requests
+	r.Failed = r.Requests - r.Succeeded
+	r.Duration = elapsed
+	r.Latencies = Latencies{
+		Mean: a.metrics.Latencies.Mean,
+		P50:  a.metrics.Latencies.P50,
+		P90:  a.metrics.Latencies.P90,
+		P95:  a.metrics.Latencies.P95,
+		P99:  a.metrics.Latencies.P99,
+		Max:  a.metrics.Latencies.Max,
+	}
+	r.Rate = a.metrics.Rate
+	r.Throughput = a.metrics.Throughput
+	return r
+}

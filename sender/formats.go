@@ -1,0 +1,196 @@
+package sender
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Content types StatusGator sends: form-encoded for v1, JSON for v2 and v3.
+const (
+	ContentTypeForm = "application/x-www-form-urlencoded"
+	ContentTypeJSON = "application/json"
+)
+
+// occurredAtLayout writes an offset as ±hh:mm, "+00:00" for UTC, as in
+// StatusGator's 2015 example (2015-04-15T16:48:52+00:00).
+const occurredAtLayout = "2006-01-02T15:04:05-07:00"
+
+// v1Fields are the v1 form fields in the order of the CloudFlare body in
+// enrich's StatusGatorAdapterSpec.
+var v1Fields = []string{
+	"service_name", "favicon_url", "status_page_url", "home_page_url",
+	"current_status", "last_status", "occurred_at",
+}
+
+// EncodeV1 returns the form-encoded v1 body of a change. Values are escaped
+// as Go's url.Values does (url.QueryEscape: space as '+', reserved
+// characters as %XX), which reproduces the spec's body byte for byte.
+func EncodeV1(c StatusChange) string {
+	values := map[string]string{
+		"service_name":    c.Service.Name,
+		"favicon_url":     c.Service.IconURL(),
+		"status_page_url": c.Service.StatusPageURL,
+		"home_page_url":   c.Service.HomePageURL,
+		"current_status":  string(c.Current),
+		"last_status":     string(c.Last),
+		"occurred_at":     c.OccurredAt.UTC().Format(occurredAtLayout),
+	}
+	return encodeForm(v1Fields, values)
+}
+
+// encodeForm joins name=value pairs in the given order.
+func encodeForm(order []string, values map[string]string) string {
+	var b strings.Builder
+	for i, name := range order {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(values[name]))
+	}
+	return b.String()
+}
+
+// v2Body is the v2 JSON object. Its fields are in alphabetical order, as
+// in the Heroku example of StatusGator's "Webhook Version 2.0" article.
+type v2Body struct {
+	ComponentStatusChanges []ComponentChange `json:"component_status_changes"`
+	ComponentStatuses      []ComponentStatus `json:"component_statuses"`
+	CurrentStatus          Status            `json:"current_status"`
+	Details                string            `json:"details"`
+	FaviconURL             string            `json:"favicon_url"`
+	HomePageURL            string            `json:"home_page_url"`
+	LastStatus             Status            `json:"last_status"`
+	Message                string            `json:"message"`
+	OccurredAt             string            `json:"occurred_at"`
+	ServiceName            string            `json:"service_name"`
+	Slug                   string            `json:"slug"`
+	StatusPageURL          string            `json:"status_page_url"`
+}
+
+// EncodeV2 returns the v2 JSON body of a change. occurred_at carries the
+// change's offset, which is not always UTC (the article's example is
+// 2022-01-20T10:52:30-04:00).
+func EncodeV2(c StatusChange) string {
+	zone := time.FixedZone("", c.Offset)
+	return mustJSON(v2Body{
+		ComponentStatusChanges: c.Components,
+		ComponentStatuses:      c.ComponentStatuses,
+		CurrentStatus:          c.Current,
+		Details:                c.Details,
+		FaviconURL:             c.Service.FaviconURL(),
+		HomePageURL:            c.Service.HomePageURL,
+		LastStatus:             c.Last,
+		Message:                c.Message,
+		OccurredAt:             c.OccurredAt.In(zone).Format(occurredAtLayout),
+		ServiceName:            c.Service.Name,
+		Slug:                   c.Service.Slug,
+		StatusPageURL:          c.Service.StatusPageURL,
+	})
+}
+
+// The v3 objects, fields in the order of the "Webhook version 3.0"
+// article's examples.
+type v3Service struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Slug           string `json:"slug"`
+	HomePageURL    string `json:"home_page_url"`
+	StatusPageURL  string `json:"status_page_url"`
+	IconURL        string `json:"icon_url"`
+	LandingPageURL string `json:"landing_page_url"`
+}
+
+type v3Monitor struct {
+	ID          string `json:"id"`
+	Type        string `json:"type"`
+	DisplayName string `json:"display_name"`
+	IconURL     string `json:"icon_url"`
+}
+
+type v3Board struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type v3StatusChange struct {
+	Type                   string            `json:"type"`
+	RecordedAt             string            `json:"recorded_at"`
+	Service                v3Service         `json:"service"`
+	Monitor                v3Monitor         `json:"monitor"`
+	Board                  v3Board           `json:"board"`
+	Status                 Status            `json:"status"`
+	PreviousStatus         Status            `json:"previous_status"`
+	Message                string            `json:"message"`
+	Details                string            `json:"details"`
+	ComponentStatusChanges []ComponentChange `json:"component_status_changes"`
+}
+
+type v3EarlyWarningSignal struct {
+	Type       string    `json:"type"`
+	RecordedAt string    `json:"recorded_at"`
+	Service    v3Service `json:"service"`
+	Monitor    v3Monitor `json:"monitor"`
+	Board      v3Board   `json:"board"`
+	Summary    string    `json:"summary"`
+	YesVoteURL string    `json:"yes_vote_url"`
+	NoVoteURL  string    `json:"no_vote_url"`
+}
+
+// EncodeV3 returns the v3 JSON body of a change: an EarlyWarningSignal when
+// c.EarlyWarning is set, a StatusChange otherwise. recorded_at is UTC with
+// a Z suffix.
+func EncodeV3(c StatusChange) string {
+	s := c.Service
+	service := v3Service{
+		ID:             s.ID,
+		Name:           s.Name,
+		Slug:           s.Slug,
+		HomePageURL:    s.HomePageURL,
+		StatusPageURL:  s.StatusPageURL,
+		IconURL:        s.V3IconURL(),
+		LandingPageURL: s.LandingPageURL(),
+	}
+	monitor := v3Monitor{ID: c.MonitorID, Type: "ServiceMonitor", DisplayName: s.Name, IconURL: s.V3IconURL()}
+	board := v3Board{ID: c.BoardID, Name: c.BoardName}
+	recordedAt := c.OccurredAt.UTC().Format(time.RFC3339)
+
+	if c.EarlyWarning {
+		votes := "https://statusgator.com/signal_alerts/" + c.SignalID
+		return mustJSON(v3EarlyWarningSignal{
+			Type:       "EarlyWarningSignal",
+			RecordedAt: recordedAt,
+			Service:    service,
+			Monitor:    monitor,
+			Board:      board,
+			Summary:    c.Message,
+			YesVoteURL: votes + "/confirm",
+			NoVoteURL:  votes + "/deny",
+		})
+	}
+	return mustJSON(v3StatusChange{
+		Type:                   "StatusChange",
+		RecordedAt:             recordedAt,
+		Service:                service,
+		Monitor:                monitor,
+		Board:                  board,
+		Status:                 c.Current,
+		PreviousStatus:         c.Last,
+		Message:                c.Message,
+		Details:                c.Details,
+		ComponentStatusChanges: c.Components,
+	})
+}
+
+// mustJSON marshals values built from strings and slices only, which
+// cannot fail.
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("sender: marshal payload: " + err.Error())
+	}
+	return string(b)
+}

@@ -1,0 +1,211 @@
+package sender
+
+import (
+	"math"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+)
+
+// Status is one value of StatusGator's status vocabulary.
+type Status string
+
+// StatusGator's statuses; maintenance came later than the 2015 four.
+const (
+	StatusUp          Status = "up"
+	StatusWarn        Status = "warn"
+	StatusDown        Status = "down"
+	StatusUnknown     Status = "unknown"
+	StatusMaintenance Status = "maintenance"
+)
+
+// statusWeights sets how often each status is the new one. Real feeds are
+// mostly up, warn and down, with a little unknown and maintenance.
+var statusWeights = []struct {
+	status Status
+	weight int
+}{
+	{StatusUp, 40},
+	{StatusWarn, 27},
+	{StatusDown, 23},
+	{StatusUnknown, 5},
+	{StatusMaintenance, 5},
+}
+
+// StatusChange is one change of a service's status, with what every
+// format draws from it.
+type StatusChange struct {
+	Service Service
+	Last    Status
+	Current Status
+	// OccurredAt is the instant of the change in UTC.
+	OccurredAt time.Time
+	// Offset is the UTC offset v2 writes occurred_at in, in seconds.
+	Offset int
+	// Message and Details are the incident text; either may be empty, as
+	// StatusGator's v2 article says.
+	Message string
+	Details string
+	// Components are the component changes; often none.
+	Components []ComponentChange
+	// Components' current statuses, for v2's component_statuses.
+	ComponentStatuses []ComponentStatus
+	// Board and monitor ids for v3.
+	BoardID, BoardName, MonitorID string
+	// EarlyWarning makes a v3 EarlyWarningSignal instead of a StatusChange.
+	EarlyWarning bool
+	// SignalID is the id in an EarlyWarningSignal's vote URLs.
+	SignalID string
+}
+
+// ComponentChange is one entry of component_status_changes. GroupName is
+// nil when the status page has no groups (JSON null).
+type ComponentChange struct {
+	GroupName *string `json:"group_name"`
+	Name      string  `json:"name"`
+	Last      Status  `json:"last_status"`
+	Current   Status  `json:"current_status"`
+}
+
+// ComponentStatus is one entry of v2's component_statuses.
+type ComponentStatus struct {
+	GroupName *string `json:"group_name"`
+	Name      string  `json:"name"`
+	Status    Status  `json:"status"`
+}
+
+// history is one service's status over time. Each change starts from the
+// status the previous change ended in, and occurred_at only increases.
+type history struct {
+	service Service
+	faker   *gofakeit.Faker
+	current Status
+	at      time.Time
+}
+
+// historyWindow is how far before the start instant a service's first
+// change may lie, so services do not all begin at the same second.
+const historyWindow = 7 * 24 * time.Hour
+
+// meanGap is the mean time between two changes of one service.
+const meanGap = 45 * time.Minute
+
+func newHistory(service Service, faker *gofakeit.Faker, start time.Time) *history {
+	h := &history{service: service, faker: faker}
+	h.current = h.drawStatus("")
+	h.at = start.Add(-time.Duration(faker.Rand.Float64() * float64(historyWindow))).Truncate(time.Second)
+	return h
+}
+
+// next returns the service's next change and advances the history.
+func (h *history) next(earlyWarning bool) StatusChange {
+	f := h.faker
+	// Gaps are exponential: changes cluster during incidents.
+	gap := time.Duration(-math.Log(1-f.Rand.Float64()) * float64(meanGap))
+	h.at = h.at.Add(max(gap, time.Minute)).Truncate(time.Second)
+
+	change := StatusChange{
+		Service:    h.service,
+		Last:       h.current,
+		OccurredAt: h.at.UTC(),
+		BoardID:    "Pwg0NMcnNF",
+		BoardName:  "Production",
+		MonitorID:  h.service.ID[5:] + h.service.ID[:5],
+	}
+	if earlyWarning {
+		// A signal precedes a confirmed change, so the status stays.
+		change.Current = h.current
+		change.EarlyWarning = true
+		change.SignalID = randomID(f)
+		change.Message = "Service outage"
+		return change
+	}
+
+	change.Current = h.drawStatus(h.current)
+	h.current = change.Current
+	change.Offset = h.drawOffset()
+	change.Message, change.Details = h.drawText(change.Current)
+	change.Components, change.ComponentStatuses = h.drawComponents(change.Last, change.Current)
+	return change
+}
+
+// drawStatus returns a status different from previous.
+func (h *history) drawStatus(previous Status) Status {
+	total := 0
+	for _, w := range statusWeights {
+		if w.status != previous {
+			total += w.weight
+		}
+	}
+	n := h.faker.Rand.Intn(total)
+	for _, w := range statusWeights {
+		if w.status == previous {
+			continue
+		}
+		if n < w.weight {
+			return w.status
+		}
+		n -= w.weight
+	}
+	return StatusUp
+}
+
+// offsets are the UTC offsets v2 writes occurred_at in, in seconds; UTC
+// most of the time.
+var offsets = []int{0, 0, 0, 0, 0, -4 * 3600, -5 * 3600, -7 * 3600, 3600, 2 * 3600, 5*3600 + 1800, 9 * 3600}
+
+func (h *history) drawOffset() int {
+	return offsets[h.faker.Rand.Intn(len(offsets))]
+}
+
+var incidentMessages = map[Status][]string{
+	StatusUp:          {"", "Resolved", "All systems operational", "Service restored"},
+	StatusWarn:        {"", "Degraded performance", "Elevated error rates", "Increased latency"},
+	StatusDown:        {"", "Major outage", "Service unavailable", "Partial outage"},
+	StatusUnknown:     {"", "Status page unreachable"},
+	StatusMaintenance: {"", "Scheduled maintenance", "Database upgrade in progress"},
+}
+
+func (h *history) drawText(current Status) (message, details string) {
+	msgs := incidentMessages[current]
+	message = msgs[h.faker.Rand.Intn(len(msgs))]
+	if message == "" {
+		return "", ""
+	}
+	return message, h.faker.Sentence(10)
+}
+
+var componentNames = []string{"API", "Website", "Webhooks", "Dashboard", "Authentication", "Notifications", "Git Operations", "Payments", "Search", "CDN"}
+
+var componentGroups = []string{"APIs", "Core services", "Regions"}
+
+// drawComponents returns up to three component changes and the statuses
+// of every component. Some services group their components; the choice is
+// fixed per service.
+func (h *history) drawComponents(last, current Status) ([]ComponentChange, []ComponentStatus) {
+	f := h.faker
+	n := f.Rand.Intn(4)
+	changes := []ComponentChange{}
+	statuses := []ComponentStatus{}
+	if n == 0 {
+		return changes, statuses
+	}
+
+	var group *string
+	if h.service.Weight > 5 {
+		g := componentGroups[f.Rand.Intn(len(componentGroups))]
+		group = &g
+	}
+	first := f.Rand.Intn(len(componentNames))
+	for i := 0; i < n; i++ {
+		name := componentNames[(first+i)%len(componentNames)]
+		changes = append(changes, ComponentChange{GroupName: group, Name: name, Last: last, Current: current})
+		statuses = append(statuses, ComponentStatus{GroupName: group, Name: name, Status: current})
+	}
+	statuses = append(statuses, ComponentStatus{
+		GroupName: group,
+		Name:      componentNames[(first+n)%len(componentNames)],
+		Status:    StatusUp,
+	})
+	return changes, statuses
+}
