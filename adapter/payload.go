@@ -16,7 +16,13 @@ type CollectorPayload struct {
 	// Body is the request body read as UTF-8 text; nil when there was none.
 	Body *string `json:"body"`
 
-	// Request metadata the collector records.
+	// Request metadata the collector records. Timestamp is the collector's
+	// clock (milliseconds are kept); Headers is the list as the stream
+	// collector writes it: "Name: value" per request header, then the stored
+	// content type on its own (Service.buildEvent: headers ++ contentType).
+	// Collector is the collector's name, e.g. "ssc-3.4.0-kafka";
+	// DefaultCollectorName when empty.
+	Collector     string    `json:"collector,omitempty"`
 	Timestamp     time.Time `json:"timestamp"`
 	IPAddress     string    `json:"ipAddress,omitempty"`
 	Hostname      string    `json:"hostname,omitempty"`

@@ -1,0 +1,43 @@
+package adapter
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// camelCase is enrich's Adapter.camelCase (snowplow/enrich 6.x): the first
+// UTF-16 unit goes through Character.toLowerCase(char), then every match of
+// the regex "[_-](\w)" is replaced by the captured character in upper case.
+// Java's \w is ASCII [a-zA-Z_0-9] unless UNICODE_CHARACTER_CLASS is set.
+func camelCase(key string) string {
+	if key == "" {
+		return key
+	}
+	var b strings.Builder
+	b.Grow(len(key))
+	r, size := utf8.DecodeRuneInString(key)
+	if r < 0x10000 {
+		// Character.toLowerCase(char) maps one BMP character to one character.
+		b.WriteRune(unicode.ToLower(r))
+	} else {
+		// charAt(0) is a high surrogate, which toLowerCase leaves alone.
+		b.WriteString(key[:size])
+	}
+	rest := key[size:]
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if (c == '_' || c == '-') && i+1 < len(rest) && isWordChar(rest[i+1]) {
+			// Scala StringOps.capitalize on the one captured character.
+			b.WriteRune(unicode.ToUpper(rune(rest[i+1])))
+			i++
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isWordChar(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
