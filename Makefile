@@ -20,6 +20,25 @@ lint:
 	$(GO) vet ./...
 
 # postgres installs Debian's PostgreSQL server when it is missing; the
-# database specs start and remove their own throwaway server.
+# database specs start and remove their own throwaway server. Nothing is
+# installed when SGKIT_DATABASE_URL names a server, or when initdb and
+# pg_ctl are on PATH or under PG_BIN_GLOB. Only root installs; anyone else
+# is told how. APT_GET can be replaced to see the install step without
+# running it, e.g. make postgres APT_GET='echo apt-get' PG_BIN_GLOB=/none.
+PG_BIN_GLOB ?= /usr/lib/postgresql/*/bin
+APT_GET ?= apt-get
 postgres:
-	@true
+	@if [ -n "$$SGKIT_DATABASE_URL" ]; then \
+		echo "postgres: SGKIT_DATABASE_URL is set; the database specs use that server"; \
+	elif { command -v initdb && command -v pg_ctl; } >/dev/null 2>&1; then \
+		:; \
+	elif (for d in $(PG_BIN_GLOB); do [ -x "$$d/initdb" ] && [ -x "$$d/pg_ctl" ] && exit 0; done; exit 1); then \
+		:; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "postgres: initdb and pg_ctl not found; installing Debian's postgresql package"; \
+		$(APT_GET) update && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y postgresql; \
+	else \
+		echo "postgres: initdb and pg_ctl not found, and installing needs root: run 'sudo make postgres'" >&2; \
+		echo "  (or 'sudo apt-get install postgresql'), or set SGKIT_DATABASE_URL to an existing server;" >&2; \
+		echo "  until then the database specs fail." >&2; \
+	fi
