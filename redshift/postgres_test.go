@@ -147,6 +147,14 @@ var _ = Describe("PostgreSQL load", Ordered, Label("database"), func() {
 		Expect(issues[0].Rule).To(Equal(redshift.RuleVarcharBytes))
 	})
 
+	It("reads a leap second as the next minute, as Shred does", func() {
+		row, err := load(func(ev *redshift.Event) { ev.Data["occurredAt"] = "2016-12-31T23:59:60Z" })
+		Expect(err).NotTo(HaveOccurred())
+		Expect(*row.Map()["occurred_at"]).To(Equal("2017-01-01 00:00:00"))
+		Expect(readBack(row)["occurred_at"]).To(Equal(text("2017-01-01 00:00:00")))
+		Expect(redshift.Check(row)).To(BeEmpty())
+	})
+
 	It("rejects 129 characters in VARCHAR(128), as Redshift and Check do", func() {
 		row, err := load(func(ev *redshift.Event) { ev.Data["serviceName"] = strings.Repeat("a", 129) })
 		Expect(sqlState(err)).To(Equal("22001")) // string_data_right_truncation

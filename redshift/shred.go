@@ -215,6 +215,13 @@ func ParseTimestamp(s string) (ts Timestamp, ok bool) {
 		nanos, _ = strconv.Atoi(digits + strings.Repeat("0", 9-len(digits)))
 	}
 
+	// A leap second (:60) passes the schema's date-time check (ethlo ITU
+	// with networknt's leap-second rule); PostgreSQL reads it as the next
+	// minute's :00, which the database specs confirm.
+	leap := 0
+	if n[5] == 60 {
+		n[5], leap = 59, 1
+	}
 	local := time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], nanos, time.UTC)
 	// time.Date normalises out-of-range fields (February 30 becomes March 2);
 	// an impossible date or time is invalid, as for the schema and the warehouse.
@@ -222,6 +229,7 @@ func ParseTimestamp(s string) (ts Timestamp, ok bool) {
 		local.Hour() != n[3] || local.Minute() != n[4] || local.Second() != n[5] {
 		return Timestamp{}, false
 	}
+	local = local.Add(time.Duration(leap) * time.Second)
 
 	offset := m[8]
 	seconds := 0
