@@ -12,7 +12,6 @@ import (
 
 	"github.com/sgkit/sgkit/adapter"
 	"github.com/sgkit/sgkit/conformance"
-	"github.com/sgkit/sgkit/fixtures"
 )
 
 // These specs show that a run fails, naming the event and the field, when
@@ -121,7 +120,7 @@ func mismatch(check, event, field string, expected, actual gtypes.GomegaMatcher)
 // charsetCase returns the first public v1 example sent with
 // "; charset=UTF-8" appended to its content type.
 func charsetCase(runID string) []conformance.Case {
-	examples, err := fixtures.Load("statusgator")
+	examples, err := conformance.SmokeExamples()
 	Expect(err).NotTo(HaveOccurred())
 	for _, ex := range examples {
 		if ex.Request.ContentType == nil || *ex.Request.ContentType != "application/x-www-form-urlencoded" {

@@ -253,8 +253,9 @@ func (e *evaluator) compareBad(ce *caseEval, o observation) {
 	}
 	kind := badRowType(want.Schema)
 	ce.diffs(CheckBadRow, diffJSON("data", data, o.BadRowData, diffOptions{
-		Strict: true,
-		Ignore: func(path string) bool { return ignoredBadRowPath(kind, strings.TrimPrefix(path, "data.")) },
+		Strict:   true,
+		Ignore:   func(path string) bool { return ignoredBadRowPath(kind, strings.TrimPrefix(path, "data.")) },
+		JSONText: func(path string) bool { return isJSONTextPath(strings.TrimPrefix(path, "data.")) },
 	}))
 }
 

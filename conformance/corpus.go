@@ -15,8 +15,12 @@ import (
 // smokeGroup is the fixture folder of public StatusGator examples.
 const smokeGroup = "statusgator"
 
-// userAgent is the User-Agent header of every request a run sends, so the
-// prediction's useragent field is known.
+// loadSmokeExamples returns the smoke corpus's requests; package tests
+// may replace it.
+var loadSmokeExamples = func() ([]fixtures.Case, error) { return fixtures.Load(smokeGroup) }
+
+// userAgent is the User-Agent header of every request a run sends, so a
+// run's events are easy to find in a collector's logs.
 const userAgent = "sgkit-conformance"
 
 // Case is one request of a run with the pipeline's predicted output for it.
@@ -78,9 +82,9 @@ func buildCorpus(cfg Config) ([]Case, error) {
 // each tagged with a fresh eid and with aid = runID, and predicted by
 // adapter.Default.
 func SmokeCorpus(runID string) ([]Case, error) {
-	examples, err := fixtures.Load(smokeGroup)
+	examples, err := SmokeExamples()
 	if err != nil {
-		return nil, fmt.Errorf("load the public StatusGator examples: %w", err)
+		return nil, err
 	}
 	predictor := adapter.Default()
 	cases := make([]Case, 0, len(examples))
@@ -92,6 +96,16 @@ func SmokeCorpus(runID string) ([]Case, error) {
 		cases = append(cases, c)
 	}
 	return cases, nil
+}
+
+// SmokeExamples returns the public StatusGator examples untagged, as the
+// fixtures hold them.
+func SmokeExamples() ([]fixtures.Case, error) {
+	examples, err := loadSmokeExamples()
+	if err != nil {
+		return nil, fmt.Errorf("load the public StatusGator examples: %w", err)
+	}
+	return examples, nil
 }
 
 // NewCase tags req with a fresh eid and aid = runID and predicts it.
@@ -113,7 +127,6 @@ func Payload(req fixtures.Request, at time.Time) adapter.CollectorPayload {
 		ContentType: req.ContentType,
 		Body:        req.Body,
 		Timestamp:   at,
-		UserAgent:   userAgent,
 	}
 }
 

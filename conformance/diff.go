@@ -27,6 +27,9 @@ type diffOptions struct {
 	Strict bool
 	// Ignore skips a field path, e.g. failure.messages[0].value.
 	Ignore func(path string) bool
+	// JSONText reports the paths whose string values are JSON text to
+	// compare decoded.
+	JSONText func(path string) bool
 }
 
 // diffJSON compares two JSON-like values field by field and returns every
@@ -41,6 +44,9 @@ func diffJSON(path string, expected, actual any, opts diffOptions) []difference 
 func diffValue(path string, expected, actual any, opts diffOptions, out *[]difference) {
 	if opts.Ignore != nil && path != "" && opts.Ignore(path) {
 		return
+	}
+	if opts.JSONText != nil && opts.JSONText(path) {
+		expected, actual = decodeJSONText(expected), decodeJSONText(actual)
 	}
 	switch exp := expected.(type) {
 	case map[string]any:
@@ -97,6 +103,20 @@ func equalScalar(a, b any) bool {
 		return false
 	}
 	return a == b
+}
+
+// decodeJSONText returns the decoded value of a string holding JSON, and
+// any other value unchanged.
+func decodeJSONText(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	var out any
+	if err := decodeNumbers([]byte(s), &out); err != nil {
+		return v
+	}
+	return out
 }
 
 // normalize round-trips v through encoding/json with json.Number numbers.

@@ -28,6 +28,10 @@ var IgnoredFields = []IgnoredField{
 	{"event", "v_collector", "the name and version of the deployed collector"},
 	{"event", "v_etl", "the name and version of the deployed enrich"},
 	{"event", "user_ipaddress", "the client address as the collector sees it, which proxies and load balancers change"},
+	{"event", "useragent", "the sending HTTP client's User-Agent; predictions are made from the request without one"},
+	{"event", "derived_contexts.data.data.timestamp", "the time enrich recorded a validation failure in its failure context"},
+	{"event", "derived_contexts.data.data.componentName", "the name of the deployed enrich, in its failure context"},
+	{"event", "derived_contexts.data.data.componentVersion", "the version of the deployed enrich, in its failure context"},
 	{"event", "network_userid", "the collector's sp cookie, a fresh UUID per request (compared when the request carries nuid)"},
 
 	{"bad row", "processor", "the artifact and version of the deployed collector or enrich"},
@@ -37,18 +41,36 @@ var IgnoredFields = []IgnoredField{
 	{"bad row", "payload.ipAddress", "the client address as the collector sees it"},
 	{"bad row", "payload.hostname", "the host name the collector ran on"},
 	{"bad row", "payload.headers", "every request header, which proxies and HTTP clients add to"},
+	{"bad row", "payload.useragent", "the sending HTTP client's User-Agent; predictions are made from the request without one"},
 	{"bad row", "payload.networkUserId", "the collector's sp cookie, a fresh UUID per request"},
 	{"bad row", "payload.raw.loaderName", "the name and version of the deployed collector"},
 	{"bad row", "payload.raw.timestamp", "the time the collector received the request"},
 	{"bad row", "payload.raw.ipAddress", "the client address as the collector sees it"},
 	{"bad row", "payload.raw.hostname", "the host name the collector ran on"},
 	{"bad row", "payload.raw.headers", "every request header, which proxies and HTTP clients add to"},
+	{"bad row", "payload.raw.useragent", "the sending HTTP client's User-Agent; predictions are made from the request without one"},
 	{"bad row", "payload.raw.userId", "the collector's sp cookie, a fresh UUID per request"},
 	{"bad row collector_payload_format_violation", "payload", "the serialized collector payload, which holds the timestamp, address and headers"},
 	{"bad row size_violation", "failure.actualSizeBytes", "the serialized payload's size, which includes the headers, address and timestamp"},
 	{"bad row size_violation", "payload.event", "a prefix of the serialized payload, which holds the timestamp, address and headers"},
 
 	{"row", "root_tstamp", "the event's collector_tstamp"},
+}
+
+// jsonTextFields are enriched event fields whose value is JSON text; the
+// comparison decodes them, so an ignored field inside is skipped.
+var jsonTextFields = map[string]bool{
+	"contexts":         true,
+	"derived_contexts": true,
+	"unstruct_event":   true,
+}
+
+// isJSONTextPath reports whether a bad row path holds an enriched field
+// that is JSON text, as payload.enriched.derived_contexts does in a
+// schema_violations bad row.
+func isJSONTextPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "payload.enriched.")
+	return ok && jsonTextFields[rest]
 }
 
 // indexPattern matches array indices in a field path such as
