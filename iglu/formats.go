@@ -2,6 +2,7 @@ package iglu
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/xeipuuv/gojsonschema"
 )
@@ -37,6 +38,9 @@ var gojsonschemaDefaultFormats = []string{
 // Pattern formats of networknt 1.0.76, JsonMetaSchema.COMMON_BUILTIN_FORMATS,
 // which draft 4 uses unchanged. PatternFormat calls Matcher.matches(), a
 // match of the whole value, so each is compiled inside ^(?:...)$.
+// NOTE: Go's RE2 differs from java.util.regex in \s (no vertical tab), \b
+// and '.' on non-ASCII or line-separator input; only the ipv6, color and
+// style patterns use them, and no Snowplow schema sgkit ships does.
 var networkntPatterns = map[string]string{
 	"time":       `^\d{2}:\d{2}:\d{2}(?:\.\d+)?$`,
 	"ip-address": `^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`,
@@ -90,9 +94,9 @@ func (f formatFunc) IsFormat(input any) bool {
 
 // networkntFormats returns the format checkers of networknt 1.0.76 draft 4
 // that sgkit reproduces: the pattern formats, "date-time" (ethlo ITU) and
-// "uuid". The remaining networknt formats "date", "email" and "duration"
-// are not reproduced; a schema using them is rejected by
-// unsupportedFormat instead of being checked with other semantics.
+// "uuid". sgkit does not port networknt's "date", "email" and "duration"
+// validators, so the Validator rejects a schema that uses them instead of
+// checking it with other semantics.
 func networkntFormats() map[string]gojsonschema.FormatChecker {
 	checkers := map[string]gojsonschema.FormatChecker{
 		"date-time": formatFunc(IsDateTime),
@@ -102,6 +106,12 @@ func networkntFormats() map[string]gojsonschema.FormatChecker {
 		re := regexp.MustCompile(`^(?:` + pattern + `)$`)
 		checkers[name] = formatFunc(re.MatchString)
 	}
+	// FormatValidator rejects an ipv6 value with surrounding spaces or a
+	// zone id ('%') before it applies the pattern, which allows both.
+	ipv6 := regexp.MustCompile(`^(?:` + networkntPatterns["ipv6"] + `)$`)
+	checkers["ipv6"] = formatFunc(func(s string) bool {
+		return strings.TrimSpace(s) == s && !strings.Contains(s, "%") && ipv6.MatchString(s)
+	})
 	return checkers
 }
 
@@ -109,11 +119,11 @@ func networkntFormats() map[string]gojsonschema.FormatChecker {
 // validator classes (FormatKeyword.newValidator) that sgkit does not port.
 var notReproducedFormats = map[string]bool{"date": true, "email": true, "duration": true}
 
-// formatMessage returns the networknt message arguments and keyword for a
-// failed format: pattern formats report keyword "format" with the format
-// name and its pattern; date-time and uuid have their own validators whose
-// keyword is "dateTime" or "uuid" and whose arguments are the value and
-// the format name.
+// formatFailure returns the networknt keyword and message arguments of a
+// failed format. Pattern formats report keyword "format" with the format
+// name and its pattern. date-time and uuid have their own validators, whose
+// keyword is "dateTime" or "uuid" and whose arguments are the value and the
+// format name.
 func formatFailure(format, value string) (keyword string, targets []string) {
 	switch format {
 	case "date-time":
