@@ -14,22 +14,22 @@ func camelCase(key string) string {
 	if key == "" {
 		return key
 	}
-	var b strings.Builder
-	b.Grow(len(key))
 	r, size := utf8.DecodeRuneInString(key)
+	lowered := key
 	if r < 0x10000 {
-		// Character.toLowerCase(char) maps one BMP character to one character.
-		b.WriteRune(unicode.ToLower(r))
-	} else {
-		// charAt(0) is a high surrogate, which toLowerCase leaves alone.
-		b.WriteString(key[:size])
+		// Character.toLowerCase(char) maps one BMP character to one character;
+		// a supplementary first character is a high surrogate there, left alone.
+		lowered = string(unicode.ToLower(r)) + key[size:]
 	}
-	rest := key[size:]
-	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		if (c == '_' || c == '-') && i+1 < len(rest) && isWordChar(rest[i+1]) {
+
+	// The regex runs over the whole string, the lowered first character included.
+	var b strings.Builder
+	b.Grow(len(lowered))
+	for i := 0; i < len(lowered); i++ {
+		c := lowered[i]
+		if (c == '_' || c == '-') && i+1 < len(lowered) && isWordChar(lowered[i+1]) {
 			// Scala StringOps.capitalize on the one captured character.
-			b.WriteRune(unicode.ToUpper(rune(rest[i+1])))
+			b.WriteByte(byte(unicode.ToUpper(rune(lowered[i+1]))))
 			i++
 			continue
 		}

@@ -39,8 +39,10 @@ func thriftFields(cp CollectorPayload) []thriftField {
 	if collector == "" {
 		collector = DefaultCollectorName
 	}
-	vendor, version, _ := splitAPIPath(cp.Path)
-	path := "/" + vendor + "/" + version // Service.determinePath without a configured mapping
+	path := cp.Path
+	if vendor, version, ok := splitAPIPath(cp.Path); ok {
+		path = "/" + vendor + "/" + version // Service.determinePath without a configured mapping
+	}
 
 	fields := []thriftField{
 		{id: 31337, name: "schema", str: str(CollectorPayloadSchema)},
