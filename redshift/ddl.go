@@ -31,6 +31,11 @@ type Table struct {
 	// JSONPaths lists one jsonpath per column, in column order; empty until
 	// AttachJSONPaths is called.
 	JSONPaths []string
+
+	// splitPaths and key are JSONPaths and SchemaURI parsed once by
+	// AttachJSONPaths, so that Shred does no parsing per event.
+	splitPaths [][]string
+	key        SchemaKey
 }
 
 // Column is one column definition.

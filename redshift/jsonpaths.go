@@ -55,8 +55,28 @@ func (t *Table) AttachJSONPaths(paths []string) error {
 		return fmt.Errorf("jsonpaths file has %d paths but table %s has %d columns; COPY needs one path per column",
 			len(paths), t.QualifiedName(), len(t.Columns))
 	}
-	t.JSONPaths = paths
+	split, err := splitJSONPaths(paths)
+	if err != nil {
+		return err
+	}
+	key, err := ParseSchemaURI(t.SchemaURI)
+	if err != nil {
+		return fmt.Errorf("table %s: %w", t.QualifiedName(), err)
+	}
+	t.JSONPaths, t.splitPaths, t.key = paths, split, key
 	return nil
+}
+
+func splitJSONPaths(paths []string) ([][]string, error) {
+	split := make([][]string, len(paths))
+	for i, p := range paths {
+		fields, err := splitJSONPath(p)
+		if err != nil {
+			return nil, err
+		}
+		split[i] = fields
+	}
+	return split, nil
 }
 
 // SchemaKey is the vendor, name, format and version of an Iglu URI.

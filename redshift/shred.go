@@ -71,12 +71,19 @@ func (t *Table) Shred(ev Event) (Row, error) {
 		return Row{}, fmt.Errorf("event schema %s does not belong in table %s, which holds %s",
 			ev.SchemaURI, t.QualifiedName(), t.SchemaURI)
 	}
-	key, err := ParseSchemaURI(ev.SchemaURI)
-	if err != nil {
-		return Row{}, err
-	}
 	if len(t.JSONPaths) != len(t.Columns) {
 		return Row{}, fmt.Errorf("table %s has no jsonpaths attached; load it with LoadTable", t.QualifiedName())
+	}
+	key, paths := t.key, t.splitPaths
+	if len(paths) != len(t.JSONPaths) {
+		// The table was built by hand rather than by AttachJSONPaths.
+		var err error
+		if key, err = ParseSchemaURI(t.SchemaURI); err != nil {
+			return Row{}, err
+		}
+		if paths, err = splitJSONPaths(t.JSONPaths); err != nil {
+			return Row{}, err
+		}
 	}
 
 	row := Row{
@@ -84,7 +91,7 @@ func (t *Table) Shred(ev Event) (Row, error) {
 		Values:  make([]*string, len(t.Columns)),
 		Sources: make([]*string, len(t.Columns)),
 	}
-	for i, path := range t.JSONPaths {
+	for i, path := range paths {
 		src, err := shredSource(path, key, ev)
 		if err != nil {
 			return Row{}, fmt.Errorf("column %s: %w", t.Columns[i].Name, err)
@@ -100,11 +107,7 @@ func (t *Table) Shred(ev Event) (Row, error) {
 	return row, nil
 }
 
-func shredSource(path string, key SchemaKey, ev Event) (*string, error) {
-	fields, err := splitJSONPath(path)
-	if err != nil {
-		return nil, err
-	}
+func shredSource(fields []string, key SchemaKey, ev Event) (*string, error) {
 	root, rest := fields[0], fields[1:]
 
 	switch {
@@ -143,7 +146,8 @@ func shredSource(path string, key SchemaKey, ev Event) (*string, error) {
 	case root == "data" && len(rest) > 0:
 		return dataValue(ev.Data, rest)
 	}
-	return nil, fmt.Errorf("jsonpath %s is not one the shredder fills ($.schema.*, $.hierarchy.*, $.data.*)", path)
+	return nil, fmt.Errorf("jsonpath $.%s is not one the shredder fills ($.schema.*, $.hierarchy.*, $.data.*)",
+		strings.Join(fields, "."))
 }
 
 // dataValue follows a path into the data object. A missing member or JSON
