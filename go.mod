@@ -3,6 +3,7 @@ module github.com/sgkit/sgkit
 go 1.26.8
 
 require (
+	github.com/apache/thrift v0.25.0
 	github.com/brianvoe/gofakeit/v6 v6.28.0
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.13.0

@@ -47,20 +47,10 @@ var sdkEventFields = []string{
 	"true_tstamp",
 }
 
-// sdkInstant formats t as java.time.Instant.toString does for a time with
-// millisecond precision: the fraction is left out when it is zero.
+// sdkInstant formats a timestamp of the enriched event as the Analytics
+// SDK's circe Encoder[Instant] does; enrich keeps milliseconds.
 func sdkInstant(t time.Time) string {
-	t = t.UTC().Truncate(time.Millisecond)
-	if t.Nanosecond() == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
-	}
-	return t.Format("2006-01-02T15:04:05.000Z")
-}
-
-// jodaInstant formats t as Joda's DateTime.toString does in UTC, the form
-// Micro writes for context.timestamp: always three fraction digits.
-func jodaInstant(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	return adapter.FormatInstant(t.Truncate(time.Millisecond))
 }
 
 // enrichedEvent builds the Analytics SDK JSON of a good event: the fields

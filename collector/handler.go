@@ -21,9 +21,6 @@ import (
 	"github.com/sgkit/sgkit/adapter"
 )
 
-// Version is written into v_collector, v_etl and bad rows' processor.
-const Version = "0.1.0"
-
 // cookieExpiration is the collector's cookie.expiration default.
 const cookieExpiration = 365 * 24 * time.Hour
 
@@ -42,7 +39,9 @@ type source struct {
 	etl  string
 }
 
-var defaultSource = source{name: "sgkit-" + Version + "-memory", etl: "sgkit-" + Version}
+// defaultSource uses the adapter's names, so that the collector name in
+// Micro's JSON and in the adapter's bad rows agree.
+var defaultSource = source{name: adapter.DefaultCollectorName, etl: adapter.Artifact + "-" + adapter.Version}
 
 // Stats are counters of a Handler since it was built.
 type Stats struct {
@@ -182,8 +181,7 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, ver
 			writeText(w, http.StatusBadRequest, "could not read the request body")
 			return
 		}
-		// http4s bodyText decodes the body as UTF-8.
-		s := strings.ToValidUTF8(string(raw), "\uFFFD")
+		s := adapter.DecodeBody(raw)
 		body = &s
 	}
 

@@ -4,17 +4,12 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/sgkit/sgkit/adapter"
 )
-
-// collectorPayloadSchema is the Iglu URI the collector writes into every
-// Thrift CollectorPayload.
-const collectorPayloadSchema = "iglu:com.snowplowanalytics.snowplow/CollectorPayload/thrift/1-0-0"
 
 // unknownIP is what stream collector 3.4.0 (Service.ipAndPartitionKey)
 // records when it cannot tell the client address.
@@ -27,6 +22,7 @@ const unknownIP = "unknown"
 func (h *Handler) buildPayload(r *http.Request, vendor, version string, body *string) adapter.CollectorPayload {
 	cp := adapter.CollectorPayload{
 		Path:        "/" + vendor + "/" + version,
+		Collector:   h.src.name,
 		QueryString: r.URL.RawQuery,
 		Body:        body,
 		Timestamp:   h.cfg.now().UTC().Truncate(1e6), // System.currentTimeMillis
@@ -120,111 +116,4 @@ func parseRFC6265Cookie(raw string) (string, bool) {
 func cookieChar(c rune) bool {
 	return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
 		(c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e)
-}
-
-// thriftFields lists a payload's fields as the collector's Thrift
-// CollectorPayload holds them (Service.buildEvent), in IDL order. Optional
-// fields the collector leaves unset are nil.
-type thriftFields struct {
-	ipAddress     string
-	timestamp     int64
-	collector     string
-	userAgent     *string
-	refererURI    *string
-	path          string
-	querystring   string
-	body          *string
-	headers       []string
-	contentType   *string
-	hostname      *string
-	networkUserID string
-}
-
-// thriftSize returns the length of the payload serialised with Thrift's
-// binary protocol (TSerializer's default), the size that stream collector
-// 3.4.0's SplitBatch compares with maxPayloadSize. Each field costs a 3-byte
-// header; a string a 4-byte length plus its UTF-8 bytes; an i64 8 bytes; a
-// list 5 bytes plus its strings; the struct ends with a 1-byte stop.
-func (f thriftFields) thriftSize() int {
-	str := func(s string) int { return 3 + 4 + len(s) }
-	opt := func(s *string) int {
-		if s == nil {
-			return 0
-		}
-		return str(*s)
-	}
-	n := str(collectorPayloadSchema) + str(f.ipAddress) + (3 + 8) + str("UTF-8") + str(f.collector)
-	n += opt(f.userAgent) + opt(f.refererURI) + str(f.path) + str(f.querystring) + opt(f.body)
-	n += 3 + 1 + 4
-	for _, h := range f.headers {
-		n += 4 + len(h)
-	}
-	n += opt(f.contentType) + opt(f.hostname) + str(f.networkUserID)
-	return n + 1
-}
-
-// String is the Thrift-generated CollectorPayload.toString, which the
-// collector cuts to a tenth of the limit and stores in a size_violation
-// bad row.
-func (f thriftFields) String() string {
-	var b strings.Builder
-	field := func(name, value string) {
-		if b.Len() > len("CollectorPayload(") {
-			b.WriteString(", ")
-		}
-		b.WriteString(name + ":" + value)
-	}
-	optField := func(name string, value *string) {
-		if value != nil {
-			field(name, *value)
-		}
-	}
-	b.WriteString("CollectorPayload(")
-	field("schema", collectorPayloadSchema)
-	field("ipAddress", f.ipAddress)
-	field("timestamp", strconv.FormatInt(f.timestamp, 10))
-	field("encoding", "UTF-8")
-	field("collector", f.collector)
-	optField("userAgent", f.userAgent)
-	optField("refererUri", f.refererURI)
-	field("path", f.path)
-	field("querystring", f.querystring)
-	optField("body", f.body)
-	// java.util.List.toString
-	field("headers", "["+strings.Join(f.headers, ", ")+"]")
-	optField("contentType", f.contentType)
-	optField("hostname", f.hostname)
-	field("networkUserId", f.networkUserID)
-	b.WriteString(")")
-	return b.String()
-}
-
-// thriftOf returns the Thrift fields of cp as the collector fills them:
-// the stored content type also ends the header list, because
-// Service.buildEvent appends it there.
-func thriftOf(cp adapter.CollectorPayload, collectorName string, storedContentType *string) thriftFields {
-	f := thriftFields{
-		ipAddress:     cp.IPAddress,
-		timestamp:     cp.Timestamp.UnixMilli(),
-		collector:     collectorName,
-		path:          cp.Path,
-		querystring:   cp.QueryString,
-		body:          cp.Body,
-		headers:       cp.Headers,
-		contentType:   storedContentType,
-		networkUserID: cp.NetworkUserID,
-	}
-	if storedContentType != nil {
-		f.headers = append(slices.Clip(cp.Headers), *storedContentType)
-	}
-	if cp.UserAgent != "" {
-		f.userAgent = &cp.UserAgent
-	}
-	if cp.RefererURI != "" {
-		f.refererURI = &cp.RefererURI
-	}
-	if cp.Hostname != "" {
-		f.hostname = &cp.Hostname
-	}
-	return f
 }

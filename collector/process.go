@@ -34,11 +34,8 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 	if stored != nil {
 		cp.Headers = append(slices.Clip(cp.Headers), *stored)
 	}
-	fields := thriftOf(cp, h.src.name, stored)
-	fields.headers = cp.Headers
-
-	if size := fields.thriftSize(); int64(size) > h.cfg.maxPayloadSize {
-		h.storeSizeViolation(cp, stored, fields, size)
+	if size := adapter.ThriftSize(cp); int64(size) > h.cfg.maxPayloadSize {
+		h.storeSizeViolation(cp, stored, size)
 		return
 	}
 
@@ -133,8 +130,8 @@ func (h *Handler) badRecord(pred adapter.Prediction, cp adapter.CollectorPayload
 	return h.encodeBad(be, mcp)
 }
 
-func (h *Handler) storeSizeViolation(cp adapter.CollectorPayload, stored *string, fields thriftFields, size int) {
-	badRow, err := sizeViolation(fields, size, h.cfg.maxPayloadSize, h.cfg.now())
+func (h *Handler) storeSizeViolation(cp adapter.CollectorPayload, stored *string, size int) {
+	badRow, err := sizeViolation(cp, size, h.cfg.maxPayloadSize, h.cfg.now())
 	if err == nil {
 		be := micro.BadEvent{RawEvent: json.RawMessage("null"), Errors: []string{sentenceSize, string(badRow)}}
 		var rec record
@@ -196,7 +193,7 @@ func (h *Handler) microSource() micro.Source {
 
 func (h *Handler) microContext(cp adapter.CollectorPayload) micro.Context {
 	ctx := micro.Context{
-		Timestamp: jodaInstant(cp.Timestamp),
+		Timestamp: adapter.FormatJodaTime(cp.Timestamp),
 		Headers:   cp.Headers,
 	}
 	if cp.Headers == nil {
