@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"strings"
+	"testing/fstest"
 	"time"
 	"unicode/utf8"
 
@@ -133,6 +134,35 @@ var _ = Describe("bad rows sgkit emits", func() {
 		expectValidBadRow(pred.BadRow, "over-long query string")
 	})
 
+	Describe("when the schema cannot be had", func() {
+		body := "service_name=CloudFlare"
+		ct := "application/x-www-form-urlencoded"
+		cp := adapter.CollectorPayload{Path: "/com.statusgator/v1", ContentType: &ct, Body: &body}
+		predictWith := func(fs fstest.MapFS) adapter.Prediction {
+			// The embedded envelope and meta-schema stay available; only
+			// status_change comes from fs, which may lack it.
+			p := &adapter.Predictor{Validator: iglu.New(iglu.NewResolver(iglu.EmbeddedRepository{FS: fs}, envelopeOnly{}))}
+			pred, err := p.Predict(cp)
+			Expect(err).NotTo(HaveOccurred())
+			return pred
+		}
+
+		It("writes a ResolutionError for a missing schema", func() {
+			pred := predictWith(fstest.MapFS{})
+			Expect(pred.Outcome).To(Equal(adapter.Bad))
+			Expect(string(pred.BadRow.Data)).To(ContainSubstring(`"error":"ResolutionError"`))
+			Expect(string(pred.BadRow.Data)).To(ContainSubstring(`"schemaKey":"iglu:com.statusgator/status_change/jsonschema/1-0-0"`))
+			expectValidBadRow(pred.BadRow, "missing schema")
+		})
+
+		It("writes schemaIssues for an unusable schema", func() {
+			pred := predictWith(fstest.MapFS{"com.statusgator/status_change/jsonschema/1-0-0": &fstest.MapFile{Data: []byte(`{"type":`)}})
+			Expect(pred.Outcome).To(Equal(adapter.Bad))
+			Expect(string(pred.BadRow.Data)).To(ContainSubstring(`"schemaIssues"`))
+			expectValidBadRow(pred.BadRow, "unusable schema")
+		})
+	})
+
 	Describe("from the exported constructors", func() {
 		at := time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
 		proc := adapter.SgkitProcessor()
@@ -174,3 +204,16 @@ var _ = Describe("bad rows sgkit emits", func() {
 		})
 	})
 })
+
+// envelopeOnly serves the embedded repository's schemas except
+// status_change.
+type envelopeOnly struct{}
+
+func (envelopeOnly) Name() string { return "embedded without status_change" }
+
+func (envelopeOnly) Lookup(ctx context.Context, key iglu.SchemaKey) ([]byte, string, error) {
+	if key.Name == "status_change" {
+		return nil, "none", iglu.ErrNotFound
+	}
+	return iglu.Embedded().Lookup(ctx, key)
+}

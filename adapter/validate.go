@@ -127,7 +127,7 @@ func (p *Predictor) schemaViolationsRow(cp CollectorPayload, pred *Prediction, v
 	now := p.now()
 	message := marshalNoHTML(orderedJSON{{"schemaKey", v.key.URI()}, {"error", v.clientError(now)}})
 	payload := orderedJSON{
-		{"enriched", partiallyEnrichedEvent(pred, v, now)},
+		{"enriched", partiallyEnrichedEvent(cp, pred, v, now)},
 		{"raw", rawEventPayload(cp, pred)},
 	}
 	return NewSchemaViolations(SgkitProcessor(), now, []json.RawMessage{message}, payload)
@@ -187,7 +187,8 @@ func replayRawParams(cp CollectorPayload) (rawParams, bool) {
 // because enrich keeps only a valid unstruct event and SchemaEnrichment
 // finds no schema without it; derived_contexts holding the failure entity
 // enrich 6.x attaches (EnrichmentManager.setDerivedContexts).
-func partiallyEnrichedEvent(pred *Prediction, v *igluViolation, now time.Time) orderedJSON {
+func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolation, now time.Time) orderedJSON {
+	collectorName := NewBadRowPayload(cp).Collector
 	out := make(orderedJSON, 0, len(partiallyEnrichedFields))
 	for _, name := range partiallyEnrichedFields {
 		var value any
@@ -198,6 +199,13 @@ func partiallyEnrichedEvent(pred *Prediction, v *igluViolation, now time.Time) o
 		case "etl_tstamp":
 			// EnrichmentManager.setupEnrichedEvent stamps the processing time.
 			value = FormatEnrichedTimestamp(now)
+		case "v_collector":
+			// setupEnrichedEvent starts from the collector's name; a cv
+			// parameter replaces it.
+			value = collectorName
+			if x, ok := pred.Event[name]; ok && x != nil {
+				value = x
+			}
 		default:
 			if x, ok := pred.Event[name]; ok && x != nil {
 				value = enrichedFieldValue(name, x)
@@ -212,8 +220,8 @@ func partiallyEnrichedEvent(pred *Prediction, v *igluViolation, now time.Time) o
 // Analytics SDK JSON has it, to EnrichedEvent's own text: timestamps as
 // "yyyy-MM-dd HH:mm:ss.SSS" (EventEnrichments.toTimestamp) instead of ISO
 // 8601, self-describing JSON as a JSON string.
-// TODO: only fields the good-event prediction carries are filled; a field
-// enrich sets that the prediction leaves out stays null.
+// TODO: fields the good-event prediction leaves out stay null, among them
+// the random event_id enrich generates without an eid, and v_etl.
 func enrichedFieldValue(name string, v any) any {
 	if s, ok := v.(string); ok && strings.HasSuffix(name, "_tstamp") {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
