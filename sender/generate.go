@@ -54,7 +54,9 @@ type Options struct {
 	// reuses its service's previous eid with a new status change.
 	SyntheticDuplicates float64
 	// Start anchors the status histories; the zero time means now. Each
-	// service's first change lies up to seven days before Start.
+	// service's first change lies up to seven days before Start. A given
+	// Start is also the processing time in predicted bad rows, so that the
+	// whole plan, predictions included, is reproducible.
 	Start time.Time
 	// Services is the catalog size; zero means DefaultServices.
 	Services int
@@ -134,7 +136,8 @@ func NewGenerator(opts Options) (*Generator, error) {
 	if opts.RunID == "" {
 		opts.RunID = "sgkit-" + strconv.FormatInt(opts.Seed, 10)
 	}
-	if opts.Start.IsZero() {
+	fixedStart := !opts.Start.IsZero()
+	if !fixedStart {
 		opts.Start = time.Now()
 	}
 	if opts.MaxBodyBytes == 0 {
@@ -151,6 +154,10 @@ func NewGenerator(opts Options) (*Generator, error) {
 	}
 	if g.predictor == nil && !opts.SkipPredictions {
 		g.predictor = adapter.Default()
+		if fixedStart {
+			start := opts.Start.UTC()
+			g.predictor.Now = func() time.Time { return start }
+		}
 	}
 	g.catalog = NewCatalog(opts.Seed, opts.Services)
 	total := 0.0
