@@ -27,9 +27,9 @@ func collectorPayloadOf(r fixtures.Request) adapter.CollectorPayload {
 }
 
 // subsetMismatch returns "" when every key of expected is in actual with a
-// matching value, as fixtures/README.md defines a case's expected subset:
-// objects match key by key, recursively; arrays must have the same length
-// and match element by element; other values must be equal.
+// matching value, as fixtures/README.md defines a case's expected subset.
+// Objects match key by key, recursively. Arrays must have the same length
+// and match element by element. Other values must be equal.
 func subsetMismatch(path string, expected, actual any) string {
 	switch e := expected.(type) {
 	case map[string]any:

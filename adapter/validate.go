@@ -68,8 +68,8 @@ func (p *Predictor) checkUnstruct(uePr string) *igluViolation {
 	}
 
 	// The adapter writes the envelope itself, so a failure of the outer
-	// layer means the adapter model is broken; it is still reported as
-	// enrich would.
+	// layer means the adapter model is broken. It is still reported as
+	// enrich would report it.
 	var outer iglu.SelfDescribing
 	if err := json.Unmarshal([]byte(uePr), &outer); err != nil {
 		return &igluViolation{key: unstructEnvelope, data: json.RawMessage(uePr), schemaErr: err}
@@ -182,11 +182,11 @@ func replayRawParams(cp CollectorPayload) (rawParams, bool) {
 }
 
 // partiallyEnrichedEvent is snowplow-badrows' PartiallyEnrichedEvent for an
-// event whose unstruct event failed validation: every atomic field, null
-// when unset; unstruct_event and event_vendor/name/format/version null,
-// because enrich keeps only a valid unstruct event and SchemaEnrichment
-// finds no schema without it; derived_contexts holding the failure entity
-// enrich 6.x attaches (EnrichmentManager.setDerivedContexts).
+// event whose unstruct event failed validation. It lists every atomic
+// field, null when unset. unstruct_event and event_vendor/name/format/version
+// are null, because enrich keeps only a valid unstruct event and
+// SchemaEnrichment finds no schema without it. derived_contexts holds the
+// failure entity enrich 6.x attaches (EnrichmentManager.setDerivedContexts).
 func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolation, now time.Time) orderedJSON {
 	collectorName := NewBadRowPayload(cp).Collector
 	out := make(orderedJSON, 0, len(partiallyEnrichedFields))

@@ -11,11 +11,11 @@ import (
 // handleSeconds, parseTimezone and leapSecondCheck followed by the range
 // checks of java.time.OffsetDateTime.of and ZoneOffset.ofHoursMinutes.
 //
-// Consequences that differ from RFC 3339 parsers such as Go's time.RFC3339:
-// the date and time may be separated by 'T', 't' or a space; seconds and an
-// offset are required; the offset is 'Z', 'z' or exactly six characters
-// ±hh?mm, where ITU 1.7.0 does not check the character between hours and
-// minutes; -00:00 is rejected as RFC 3339's unknown local offset; a '.'
+// This differs from RFC 3339 parsers such as Go's time.RFC3339. The date
+// and time may be separated by 'T', 't' or a space. Seconds and an offset
+// are required. The offset is 'Z', 'z' or exactly six characters ±hh?mm,
+// because ITU 1.7.0 does not check the character between hours and
+// minutes. -00:00 is rejected as RFC 3339's unknown local offset, and a '.'
 // may be followed by no fraction digits at all.
 func IsDateTime(s string) bool {
 	// Java strings are UTF-16 and every position and length in EthloITU
@@ -154,7 +154,7 @@ func parseTimezone(c []uint16, offset int) (hours, minutes int, ok bool) {
 }
 
 // fractionNanos follows EthloITU.getFractions, including its 32-bit
-// integer arithmetic: up to eight digits are scaled to nanoseconds; nine or
+// integer arithmetic. Up to eight digits are scaled to nanoseconds. Nine or
 // more are taken as they are, so ten digits can exceed a second and more
 // than ten overflow.
 func fractionNanos(d []uint16) int {
@@ -174,8 +174,8 @@ func fractionNanos(d []uint16) int {
 }
 
 // leapSecondMonths is ethlo ITU 1.7.0's leap_second_dates.csv as it ships,
-// including its 1971-12 entry, its repeated 1989-12 and the months it
-// lacks (1979-12, 1987-12); validation follows that list, not the IERS one.
+// with its 1971-12 entry and its repeated 1989-12, and without 1979-12 and
+// 1987-12. Validation follows that list, not the IERS one.
 var leapSecondMonths = map[[2]int]bool{
 	{1971, 12}: true, {1972, 6}: true, {1972, 12}: true, {1973, 12}: true,
 	{1974, 12}: true, {1975, 12}: true, {1976, 12}: true, {1977, 12}: true,
@@ -247,8 +247,8 @@ func daysIn(year, month int) int {
 }
 
 // digits parses c[start:end] as ASCII digits, as
-// LimitedCharArrayIntegerUtil.parsePositiveInt does; false when the value is
-// too short or holds a non-digit.
+// LimitedCharArrayIntegerUtil.parsePositiveInt does. It returns false when
+// the value is too short or contains a non-digit.
 func digits(c []uint16, start, end int) (int, bool) {
 	if end > len(c) {
 		return 0, false

@@ -39,8 +39,8 @@ var gojsonschemaDefaultFormats = []string{
 // which draft 4 uses unchanged. PatternFormat calls Matcher.matches(), a
 // match of the whole value, so each is compiled inside ^(?:...)$.
 // NOTE: Go's RE2 differs from java.util.regex in \s (no vertical tab), \b
-// and '.' on non-ASCII or line-separator input; only the ipv6, color and
-// style patterns use them, and no Snowplow schema sgkit ships does.
+// and '.' on non-ASCII or line-separator input. Only the ipv6, color and
+// style patterns use them, and no schema sgkit ships uses those formats.
 var networkntPatterns = map[string]string{
 	"time":       `^\d{2}:\d{2}:\d{2}(?:\.\d+)?$`,
 	"ip-address": `^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`,

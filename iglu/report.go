@@ -85,8 +85,9 @@ func translate(errs []gojsonschema.ResultError, instance []byte, order *property
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(instance))
 	dec.UseNumber()
-	// The instance already passed gojsonschema's decoder, so this cannot
-	// fail; on failure every path segment counts as a property name.
+	// gojsonschema decoded the same bytes the same way before reporting
+	// errors. Should decoding fail anyway, every segment counts as a
+	// property name.
 	_ = dec.Decode(&doc)
 
 	type keyed struct {

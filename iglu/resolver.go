@@ -53,8 +53,8 @@ func (e *ResolutionError) Error() string {
 	return b.String()
 }
 
-// NotFound reports whether every repository answered that it does not hold
-// the schema, as opposed to failing.
+// NotFound reports whether every repository returned ErrNotFound, as
+// opposed to failing.
 func (e *ResolutionError) NotFound() bool {
 	for _, l := range e.Lookups {
 		if !errors.Is(l.Err, ErrNotFound) {
@@ -204,8 +204,8 @@ func (h *HTTPRepository) Lookup(ctx context.Context, key SchemaKey) ([]byte, str
 	}
 	defer resp.Body.Close()
 
-	// 404 is the answer of both registry kinds for a schema they do not
-	// hold; 401 and 403 mean an Iglu Server rejected the API key.
+	// Both registry kinds return 404 for a schema they do not contain. 401
+	// and 403 mean an Iglu Server rejected the API key.
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
 		return nil, url, fmt.Errorf("HTTP 404: %w", ErrNotFound)

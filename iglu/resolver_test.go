@@ -25,9 +25,9 @@ const vendorSchema = `{
 
 var pingKey = iglu.MustParseURI("iglu:com.acme/ping/jsonschema/1-0-0")
 
-// registry is a loopback HTTP server answering as an Iglu static repository
-// under /schemas/ and as an Iglu Server under /api/schemas/, the latter
-// only with the apikey header "secret".
+// registry is a loopback HTTP server that serves an Iglu static repository
+// under /schemas/ and an Iglu Server API under /api/schemas/, the latter
+// only to requests with the apikey header "secret".
 type registry struct {
 	server   *httptest.Server
 	requests atomic.Int32

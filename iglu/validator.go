@@ -18,9 +18,9 @@ var MetaSchemaKey = MustParseURI("iglu:com.snowplowanalytics.self-desc/schema/js
 
 // Validator validates self-describing JSON with Snowplow's semantics:
 // draft 4 as networknt json-schema-validator 1.0.76 applies it through
-// iglu-scala-client, with networknt's format checks (see formats.go),
-// maxLength counted in Unicode code points (gojsonschema v1.2.0 counts
-// runes, as Java's codePointCount does) and failures reported as
+// iglu-scala-client, with networknt's format checks (see formats.go).
+// maxLength counts Unicode code points, because gojsonschema v1.2.0 counts
+// runes as Java's codePointCount does. Failures are reported as
 // iglu-scala-client's ValidatorReport. A Validator is safe for concurrent
 // use and compiles each schema once.
 type Validator struct {
@@ -61,10 +61,10 @@ func (e *SchemaError) Error() string {
 	return fmt.Sprintf("schema %s cannot be used: %s", e.Key.URI(), e.Reason)
 }
 
-// Validate validates the JSON instance against the schema key names. It
-// returns the failures (none when valid); the error is a *ResolutionError
-// or *SchemaError when the schema cannot be had, or a syntax error when
-// instance is not JSON.
+// Validate validates the JSON instance against the schema key names and
+// returns the failures, none when the instance is valid. The error is a
+// *ResolutionError or *SchemaError when the schema cannot be used, or a
+// syntax error when instance is not JSON.
 func (v *Validator) Validate(ctx context.Context, key SchemaKey, instance []byte) ([]Report, error) {
 	c, err := v.compile(ctx, key)
 	if err != nil {
@@ -105,9 +105,9 @@ func (v *Validator) ValidateSelfDescribing(ctx context.Context, sdj []byte) (Sch
 	return key, reports, err
 }
 
-// compile resolves, checks and compiles a schema once; a failure is kept
-// too, so a broken schema is reported on every use without new lookups,
-// except resolution failures, which are retried.
+// compile resolves, checks and compiles a schema once. A broken schema is
+// kept too, so it is reported on every use without new lookups. A
+// resolution failure is not kept, so the next call looks the schema up again.
 func (v *Validator) compile(ctx context.Context, key SchemaKey) (*compiledSchema, error) {
 	v.mu.Lock()
 	c, ok := v.compiled[key]
@@ -213,6 +213,7 @@ func (v *Validator) metaSchema() (*gojsonschema.Schema, error) {
 	if meta != nil {
 		return meta, nil
 	}
+
 	raw, err := Embedded().FS.Open(MetaSchemaKey.Path())
 	if err != nil {
 		return nil, err
@@ -224,6 +225,7 @@ func (v *Validator) metaSchema() (*gojsonschema.Schema, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, err
 	}
+
 	loader := gojsonschema.NewSchemaLoader()
 	loader.Draft = gojsonschema.Draft4
 	loader.AutoDetect = false
@@ -233,6 +235,7 @@ func (v *Validator) metaSchema() (*gojsonschema.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	v.mu.Lock()
 	v.meta = meta
 	v.mu.Unlock()
@@ -256,9 +259,10 @@ func unsupportedFormat(doc any) string {
 }
 
 // externalRefs returns the distinct http(s) documents a schema's $ref
-// values point to. Fragment-only references stay inside the schema; any
-// other scheme is rejected because networknt would read it from the
-// class path or the file system, which sgkit does not reproduce.
+// values point to. Fragment-only references stay inside the schema. Any
+// other reference is rejected, because iglu-scala-client's empty-schema
+// fetcher covers only http and https and sgkit does not reproduce how
+// networknt loads the rest.
 func externalRefs(doc any) ([]string, error) {
 	seen := map[string]bool{}
 	var refs []string
