@@ -14,8 +14,8 @@ import (
 //
 // root_id is the enriched event_id and root_tstamp the collector_tstamp.
 // Without an eid parameter enrich generates a random UUID as event_id, which
-// no prediction can know: the row then shows root_id as null and RowIssues
-// holds a not_null issue on root_id that says so. The real row has the
+// no prediction can know. The row then shows root_id as null, and RowIssues
+// contains a not_null issue on root_id that explains this. The real row has the
 // generated UUID there; the issue marks the predicted row as incomplete, and
 // a loader given it as is would reject it.
 func (p *Predictor) shred(cp CollectorPayload, pred *Prediction) {

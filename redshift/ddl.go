@@ -1,8 +1,8 @@
 // Package redshift models the Redshift table a Snowplow loader fills with
-// shredded StatusGator events: it reads the table definition igluctl
-// generates, shreds an event into its row following the jsonpaths file,
-// checks the row against the table, translates the table to PostgreSQL and
-// derives the expected table from the Iglu schema with schema-ddl's rules.
+// shredded StatusGator events. It reads the table definition igluctl
+// generates and shreds an event into its row following the jsonpaths file.
+// It checks the row against the table, translates the table to PostgreSQL,
+// and derives the expected table from the Iglu schema with schema-ddl's rules.
 package redshift
 
 import (
@@ -92,10 +92,10 @@ func (t *Table) Column(name string) (Column, bool) {
 func (t *Table) QualifiedName() string { return t.Schema + "." + t.Name }
 
 // ParseDDL reads a Redshift table definition in the layout igluctl (0.2.0
-// and later) and schema-ddl generate: an optional CREATE SCHEMA, one CREATE
-// TABLE with quoted column names, ENCODE and NOT NULL per column, a FOREIGN
-// KEY constraint, DISTSTYLE/DISTKEY/SORTKEY attributes, and a COMMENT ON
-// TABLE holding the Iglu URI.
+// and later) and schema-ddl generate. That is an optional CREATE SCHEMA and
+// one CREATE TABLE with quoted column names, ENCODE and NOT NULL per column,
+// a FOREIGN KEY constraint and DISTSTYLE/DISTKEY/SORTKEY attributes. A
+// COMMENT ON TABLE holds the Iglu URI.
 //
 // No maintained Go SQL parser reads this: pganalyze/pg_query_go v6.2.5 (the
 // PostgreSQL parser) fails with `syntax error at or near "ENCODE"` and at

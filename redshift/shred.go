@@ -26,14 +26,14 @@ type Event struct {
 // Row is one shredded row, in the table's column order.
 type Row struct {
 	Table *Table
-	// Values are what a correct load stores: strings as in the event, and
-	// TIMESTAMP values as the UTC instant in the text form Redshift and
-	// PostgreSQL print (2022-01-20 14:52:30, fraction only when non-zero).
-	// nil is SQL NULL.
+	// Values are the values a correct load stores. Strings are as in the
+	// event. TIMESTAMP values are the UTC instant in the text form Redshift
+	// and PostgreSQL print (2022-01-20 14:52:30, fraction only when
+	// non-zero). nil is SQL NULL.
 	Values []*string
-	// Sources are what a loader that passes values through writes: the
-	// event's text as COPY from JSON with the jsonpaths file reads it, and
-	// root_tstamp in enrich's collector_tstamp text form.
+	// Sources are the values a loader that passes values through writes:
+	// the event's text as COPY from JSON with the jsonpaths file reads it,
+	// and root_tstamp in enrich's collector_tstamp text form.
 	Sources []*string
 }
 
@@ -68,7 +68,7 @@ const timestampTextLayout = "2006-01-02 15:04:05.999999"
 // table's or a jsonpath is outside those three roots.
 func (t *Table) Shred(ev Event) (Row, error) {
 	if ev.SchemaURI != t.SchemaURI {
-		return Row{}, fmt.Errorf("event schema %s does not belong in table %s, which holds %s",
+		return Row{}, fmt.Errorf("event schema %s does not match table %s, which is for %s; shred it into that schema's table",
 			ev.SchemaURI, t.QualifiedName(), t.SchemaURI)
 	}
 	if len(t.JSONPaths) != len(t.Columns) {
@@ -151,8 +151,8 @@ func shredSource(fields []string, key SchemaKey, ev Event) (*string, error) {
 }
 
 // dataValue follows a path into the data object. A missing member or JSON
-// null is SQL NULL; a string is its text; any other value is its JSON text,
-// as Redshift COPY from JSON loads it into a VARCHAR column.
+// null is SQL NULL and a string is its text. Any other value is its JSON
+// text, as Redshift COPY from JSON loads it into a VARCHAR column.
 func dataValue(data map[string]any, fields []string) (*string, error) {
 	var v any = data
 	for _, f := range fields {

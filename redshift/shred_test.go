@@ -121,7 +121,7 @@ var _ = Describe("Shred", func() {
 		ev := cloudFlareEvent()
 		ev.SchemaURI = "iglu:com.statusgator/status_change/jsonschema/2-0-0"
 		_, err := table.Shred(ev)
-		Expect(err).To(MatchError(ContainSubstring("does not belong in table atomic.com_statusgator_status_change_1")))
+		Expect(err).To(MatchError(ContainSubstring("does not match table atomic.com_statusgator_status_change_1")))
 	})
 
 	It("writes a non-string value as its JSON text", func() {

@@ -18,7 +18,7 @@ import (
 )
 
 // envIgluAPIKey names the environment variable holding an Iglu Server API
-// key; a key is kept out of flags so that it never shows in a process list.
+// key. It is not a flag, so the key never shows in a process list.
 const envIgluAPIKey = "SGKIT_IGLU_API_KEY"
 
 const statusChangeSchemaPath = "com.statusgator/status_change/jsonschema/1-0-0"

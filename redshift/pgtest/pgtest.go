@@ -46,8 +46,8 @@ type Server struct {
 }
 
 // Start returns the server SGKIT_DATABASE_URL names, or else starts a
-// throwaway one; call Stop when done. The error says how to install
-// PostgreSQL when no server binaries are found.
+// throwaway one, which Stop removes. When no server binaries are found, the
+// error tells how to install PostgreSQL.
 func Start(ctx context.Context) (*Server, error) {
 	if url := os.Getenv(EnvDatabaseURL); url != "" {
 		cfg, err := pgx.ParseConfig(url)
