@@ -91,6 +91,14 @@ func enrichedEvent(pred adapter.Prediction, cp adapter.CollectorPayload, src sou
 	} else {
 		setDefault("derived_tstamp", fields["collector_tstamp"])
 	}
+	// circe keeps the key order of the parsed ue_pr, so the raw parameter
+	// is the SDK's unstruct_event JSON; the decoded map would sort the keys.
+	if ue, ok := fields["unstruct_event"]; ok && ue != nil && pred.RawEvent != nil {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, []byte(pred.RawEvent.Parameters["ue_pr"])); err == nil {
+			fields["unstruct_event"] = json.RawMessage(compact.Bytes())
+		}
+	}
 	// The SDK encodes empty Contexts as {} (SnowplowEvent.contextsCirceEncoder).
 	setDefault("contexts", map[string]any{})
 	setDefault("derived_contexts", map[string]any{})

@@ -16,6 +16,13 @@ import (
 
 // runServe runs the embedded collector until SIGINT or SIGTERM.
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, stdout, stderr)
+}
+
+// serve runs the embedded collector until ctx ends, then shuts it down.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:9090", "`host:port` to listen on; use 0.0.0.0:9090 to accept other hosts")
@@ -77,10 +84,8 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "collector listening on %s (Micro API at %s/micro/all); Ctrl-C stops it\n", srv.URL(), srv.URL())
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
-	logger.Info("signal received, shutting down")
+	logger.Info("stop requested, shutting down", "reason", context.Cause(ctx))
 
 	if err := srv.Close(); err != nil {
 		logger.Error("shutdown", "err", err)
