@@ -360,6 +360,7 @@ var _ = Describe("edge corpus", func() {
 		Expect(*e["content-type-charset"].ContentType).To(Equal("application/x-www-form-urlencoded; charset=UTF-8"))
 		Expect(e["content-type-absent"].ContentType).To(BeNil())
 		Expect(e["body-absent"].Body).To(BeNil())
+		Expect(e["body-absent"].Method).To(Equal("GET"))
 		Expect(*e["body-empty"].Body).To(BeEmpty())
 		Expect(len(*e["body-over-limit"].Body)).To(BeNumerically(">", 1000))
 		Expect(*e["body-raw-non-ascii"].Body).To(ContainSubstring("service_name=Café&"))

@@ -95,15 +95,27 @@ type Request struct {
 }
 
 // Payload returns the collector payload the request becomes: path, query,
-// content type and body as sent. The collector fills in the timestamp and
-// other metadata, so they are left zero.
+// content type and body as the collector records them. The collector fills
+// in the timestamp and other metadata, so they are left zero.
 func (r Request) Payload() adapter.CollectorPayload {
-	return adapter.CollectorPayload{
+	cp := adapter.CollectorPayload{
 		Path:        r.Path,
 		QueryString: r.Query,
 		ContentType: r.ContentType,
 		Body:        r.Body,
 	}
+	// The stream collector's Routes.scala reads a POST body as text, so a
+	// POST without a body is stored as ""; a GET or HEAD is stored with
+	// neither body nor content type.
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		cp.ContentType, cp.Body = nil, nil
+	default:
+		if cp.Body == nil {
+			cp.Body = ptr("")
+		}
+	}
+	return cp
 }
 
 // URL returns the request's URL on a collector base URL such as

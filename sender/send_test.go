@@ -159,7 +159,7 @@ var _ = Describe("Sender", func() {
 			got := stub.byQuery[r.Query]
 			Expect(got).NotTo(BeEmpty(), "request %s", r.Name)
 			rec := got[0]
-			Expect(rec.method).To(Equal("POST"))
+			Expect(rec.method).To(Equal(r.Method), "request %s", r.Name)
 			Expect(rec.path).To(Equal(r.Path), "request %s", r.Name)
 			if r.ContentType == nil {
 				Expect(rec.contentType).To(BeEmpty(), "request %s", r.Name)

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/sgkit/sgkit/sender"
+)
+
+// runSgkit runs one sgkit command line and returns its exit code, stdout
+// and stderr.
+func runSgkit(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := dispatch(args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// countingSink is a loopback server that answers every request with code
+// and counts them.
+func countingSink(code int) (*httptest.Server, *atomic.Int64) {
+	var hits atomic.Int64
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		hits.Add(1)
+		w.WriteHeader(code)
+		io.WriteString(w, "ok")
+	}))
+	DeferCleanup(server.Close)
+	return server, &hits
+}
+
+var _ = Describe("sgkit send", func() {
+	It("dumps one parseable JSON object per request", func() {
+		code, stdout, stderr := runSgkit("send", "--dump", "-n", "5", "--seed", "1", "--format", "mixed", "--start", "2026-01-02T15:04:05Z")
+		Expect(code).To(Equal(exitOK), stderr)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		Expect(lines).To(HaveLen(5))
+		for _, line := range lines {
+			var obj map[string]json.RawMessage
+			Expect(json.Unmarshal([]byte(line), &obj)).To(Succeed())
+			for _, key := range []string{"method", "path", "query", "contentType", "body", "format", "name", "expected"} {
+				Expect(obj).To(HaveKey(key))
+			}
+			var expected struct{ Outcome string }
+			Expect(json.Unmarshal(obj["expected"], &expected)).To(Succeed())
+			Expect(expected.Outcome).To(BeElementOf("good", "bad"))
+		}
+	})
+
+	It("dumps the same lines for the same seed and start", func() {
+		args := []string{"send", "--dump", "-n", "20", "--seed", "9", "--start", "2026-01-02T15:04:05Z"}
+		_, first, _ := runSgkit(args...)
+		_, second, _ := runSgkit(args...)
+		Expect(first).To(Equal(second))
+	})
+
+	It("dumps one line per rule of the edge corpus", func() {
+		code, stdout, stderr := runSgkit("send", "--dump", "--corpus", "edge", "--seed", "1")
+		Expect(code).To(Equal(exitOK), stderr)
+		Expect(strings.Count(stdout, "\n")).To(Equal(len(sender.EdgeCaseNames())))
+	})
+
+	DescribeTable("rejects a bad flag before sending anything",
+		func(flag string, args ...string) {
+			server, hits := countingSink(200)
+			full := append([]string{"send", "--collector", server.URL}, args...)
+			code, _, stderr := runSgkit(full...)
+			Expect(code).To(Equal(exitUsage))
+			Expect(stderr).To(ContainSubstring(flag))
+			Expect(hits.Load()).To(BeZero())
+		},
+		Entry("URL without scheme", "--collector", "--collector", "127.0.0.1:9"),
+		Entry("unknown format", "--format", "--format", "v4"),
+		Entry("unknown corpus", "--corpus", "--corpus", "fuzzy"),
+		Entry("shard out of range", "--shard", "--shard", "4/3"),
+		Entry("zero retry scale", "--retry-scale", "--retry-scale", "0"),
+		Entry("zero timeout", "--timeout", "--timeout", "0s"),
+		Entry("unknown retry policy", "--retries", "--retries", "forever"),
+		Entry("duplicates above 1", "--natural-duplicates", "--natural-duplicates", "1.5"),
+		Entry("start not RFC 3339", "--start", "--start", "yesterday"),
+		Entry("unknown flag", "-bogus", "-bogus"),
+	)
+
+	It("asks for --collector when it is missing", func() {
+		code, _, stderr := runSgkit("send", "-n", "1")
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr).To(ContainSubstring("missing --collector"))
+	})
+
+	It("sends, writes the JSON report and vegeta results", func() {
+		server, hits := countingSink(200)
+		dir := GinkgoT().TempDir()
+		reportFile := filepath.Join(dir, "report.json")
+		resultsFile := filepath.Join(dir, "results.bin")
+		code, stdout, stderr := runSgkit("send", "--collector", server.URL, "-n", "12", "--seed", "2",
+			"--report", reportFile, "--results", resultsFile)
+		Expect(code).To(Equal(exitOK), stderr)
+		Expect(stdout).To(ContainSubstring("12 sent, 12 succeeded"))
+		Expect(hits.Load()).To(BeEquivalentTo(12))
+
+		raw, err := os.ReadFile(reportFile)
+		Expect(err).NotTo(HaveOccurred())
+		var report map[string]any
+		Expect(json.Unmarshal(raw, &report)).To(Succeed())
+		Expect(report).To(HaveKeyWithValue("requests", BeEquivalentTo(12)))
+		Expect(report).To(HaveKeyWithValue("succeeded", BeEquivalentTo(12)))
+		Expect(report).To(HaveKeyWithValue("failed", BeEquivalentTo(0)))
+		Expect(report).To(HaveKeyWithValue("retries", BeEquivalentTo(0)))
+		Expect(report["latencies"]).To(HaveKey("p50"))
+		Expect(report["latencies"]).To(HaveKey("p90"))
+		Expect(report["latencies"]).To(HaveKey("p99"))
+		Expect(report["latencies"]).To(HaveKey("max"))
+
+		file, err := os.Open(resultsFile)
+		Expect(err).NotTo(HaveOccurred())
+		defer file.Close()
+		dec := vegeta.NewDecoder(bufio.NewReader(file))
+		decoded := 0
+		for {
+			var res vegeta.Result
+			err := dec.Decode(&res)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res.Code).To(BeEquivalentTo(200))
+			decoded++
+		}
+		Expect(decoded).To(Equal(12))
+	})
+
+	It("exits 1 when requests fail", func() {
+		server, hits := countingSink(500)
+		code, stdout, _ := runSgkit("send", "--collector", server.URL, "-n", "3", "--retries", "none")
+		Expect(code).To(Equal(exitFail))
+		Expect(stdout).To(ContainSubstring("3 failed"))
+		Expect(hits.Load()).To(BeEquivalentTo(3))
+	})
+
+	It("exits 2 when the collector is unreachable", func() {
+		server, _ := countingSink(200)
+		url := server.URL
+		server.Close()
+		code, _, stderr := runSgkit("send", "--collector", url, "-n", "1")
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr).To(ContainSubstring("unreachable"))
+	})
+})
+
+var _ = Describe("sgkit load", func() {
+	It("sends one shard at a rate for a duration", func() {
+		server, hits := countingSink(200)
+		dir := GinkgoT().TempDir()
+		reportFile := filepath.Join(dir, "report.json")
+		code, _, stderr := runSgkit("load", "--collector", server.URL, "--rate", "200", "--duration", "200ms",
+			"--shard", "1/2", "--seed", "5", "--report", reportFile)
+		Expect(code).To(Equal(exitOK), stderr)
+
+		raw, err := os.ReadFile(reportFile)
+		Expect(err).NotTo(HaveOccurred())
+		var report sender.Report
+		Expect(json.Unmarshal(raw, &report)).To(Succeed())
+		Expect(report.Requests).To(BeNumerically(">", 0))
+		Expect(report.Requests).To(BeEquivalentTo(hits.Load()))
+	})
+
+	It("requires --rate and --duration", func() {
+		server, hits := countingSink(200)
+		code, _, stderr := runSgkit("load", "--collector", server.URL, "--duration", "1s")
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr).To(ContainSubstring("missing --rate"))
+		code, _, stderr = runSgkit("load", "--collector", server.URL, "--rate", "10")
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr).To(ContainSubstring("--duration"))
+		Expect(hits.Load()).To(BeZero())
+	})
+})
