@@ -105,6 +105,9 @@ func SmokeExamples() ([]fixtures.Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load the public StatusGator examples: %w", err)
 	}
+	if len(examples) == 0 {
+		return nil, fmt.Errorf("load the public StatusGator examples: fixture group %q holds no case", smokeGroup)
+	}
 	return examples, nil
 }
 

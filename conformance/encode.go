@@ -23,16 +23,16 @@ func WriteText(w io.Writer, r Report) error {
 	ew.printf("sgkit run %s: profile %s, %d requests sent to %s, results read from %s\n\n",
 		r.RunID, r.Profile, r.Sent, r.Collector, r.Micro)
 
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "check\tpassed\tfailed\t")
+	ew.printf("%-22s %7s %7s\n", "check", "passed", "failed")
 	for _, c := range r.Checks {
 		if c.Passed+c.Failed == 0 {
-			fmt.Fprintf(tw, "%s\t-\t-\t\n", c.Name)
+			// A check that applied to no event, e.g. bad row in a run whose
+			// events were all good.
+			ew.printf("%-22s %7s %7s\n", c.Name, "-", "-")
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", c.Name, c.Passed, c.Failed)
+		ew.printf("%-22s %7d %7d\n", c.Name, c.Passed, c.Failed)
 	}
-	_ = tw.Flush()
 
 	if len(r.Mismatches) > 0 {
 		ew.printf("\nmismatches (%d):\n", len(r.Mismatches))
@@ -58,7 +58,7 @@ func WriteText(w io.Writer, r Report) error {
 
 	if len(r.Events) > 0 {
 		ew.printf("\nevents:\n")
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  case\tevent\texpected\tobserved\tresult")
 		for i, e := range r.Events {
 			if i == maxTextEvents {

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/sgkit/sgkit/collector"
+	"github.com/sgkit/sgkit/conformance"
+)
+
+// sgkitRun runs sgkit run with args and returns the exit code and output.
+func sgkitRun(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := dispatch(append([]string{"run"}, args...), strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// startSeparateCollector starts an embedded collector on loopback, apart
+// from the one sgkit run would start, and returns its URL.
+func startSeparateCollector() string {
+	ec, err := conformance.StartEmbeddedCollector(
+		collector.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func(ctx context.Context) error { return ec.Stop(ctx) })
+	return ec.URL()
+}
+
+var _ = Describe("sgkit run", func() {
+	It("passes against a separately started collector", func() {
+		url := startSeparateCollector()
+		dir := GinkgoT().TempDir()
+		jsonPath, junitPath := filepath.Join(dir, "report.json"), filepath.Join(dir, "junit.xml")
+
+		code, stdout, stderr := sgkitRun("--collector", url, "--profile", "full", "--count", "3",
+			"--timeout", "20s", "--report-json", jsonPath, "--junit", junitPath)
+		Expect(code).To(Equal(exitOK), stdout+stderr)
+		Expect(stdout).To(ContainSubstring("sent to " + url))
+		Expect(stdout).To(ContainSubstring("\nPASS: "))
+
+		var report conformance.Report
+		raw, err := os.ReadFile(jsonPath)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(raw, &report)).To(Succeed())
+		Expect(report.Collector).To(Equal(url))
+		Expect(report.Profile).To(Equal(conformance.Full))
+		Expect(report.Sent).To(BeNumerically(">", 9))
+		Expect(report.Checks).NotTo(BeEmpty())
+
+		var junit struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+		}
+		raw, err = os.ReadFile(junitPath)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(xml.Unmarshal(raw, &junit)).To(Succeed())
+		Expect(junit.Failures).To(BeZero())
+		total := 0
+		for _, c := range report.Checks {
+			total += c.Passed + c.Failed
+		}
+		Expect(junit.Tests).To(Equal(total))
+	})
+
+	It("starts the embedded collector without --collector", func() {
+		code, stdout, stderr := sgkitRun("--profile", "smoke")
+		Expect(code).To(Equal(exitOK), stdout+stderr)
+		Expect(stdout).To(ContainSubstring("sent to http://127.0.0.1:"))
+		Expect(stdout).To(ContainSubstring("\nPASS: "))
+	})
+
+	It("exits 1 naming the event when a check fails", func() {
+		real := startSeparateCollector()
+		target, err := http.NewRequest(http.MethodGet, real, nil)
+		Expect(err).NotTo(HaveOccurred())
+		// The collector answers 500 to every tracking request and passes
+		// everything else to the real one.
+		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && !strings.HasPrefix(r.URL.Path, "/micro/") {
+				http.Error(w, "internal server error", http.StatusInternalServerError)
+				return
+			}
+			resp, err := http.Get(target.URL.String() + r.URL.RequestURI())
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer resp.Body.Close()
+			w.WriteHeader(resp.StatusCode)
+			_, _ = io.Copy(w, resp.Body)
+		}))
+		DeferCleanup(proxy.Close)
+
+		code, stdout, stderr := sgkitRun("--collector", proxy.URL, "--timeout", "2s")
+		Expect(code).To(Equal(exitFail), stdout+stderr)
+		Expect(stdout).To(ContainSubstring("collector response: event "))
+		Expect(stdout).To(ContainSubstring("actual:   500 internal server error"))
+		Expect(stdout).To(ContainSubstring("\nFAIL: "))
+	})
+
+	DescribeTable("exits 2 naming the flag",
+		func(args []string, message string) {
+			code, stdout, stderr := sgkitRun(args...)
+			Expect(code).To(Equal(exitUsage), stdout+stderr)
+			Expect(stderr).To(ContainSubstring(message))
+			Expect(stdout).To(BeEmpty())
+		},
+		Entry("unknown profile", []string{"--profile", "nightly"}, `invalid --profile "nightly": use smoke or full`),
+		Entry("zero count", []string{"--count", "0"}, "invalid --count 0"),
+		Entry("zero timeout", []string{"--timeout", "0s"}, "invalid --timeout 0s"),
+		Entry("micro without collector", []string{"--micro", "http://127.0.0.1:9090"}, "--micro needs --collector"),
+		Entry("positional argument", []string{"smoke"}, `unexpected argument "smoke"`),
+		Entry("unknown flag", []string{"--colector", "http://127.0.0.1:9090"}, "flag provided but not defined: -colector"),
+		Entry("collector URL without scheme", []string{"--collector", "127.0.0.1:9090"}, `invalid --collector "127.0.0.1:9090"`),
+		Entry("unreachable collector", []string{"--collector", "http://127.0.0.1:1", "--timeout", "2s"},
+			"cannot use --collector http://127.0.0.1:1"),
+	)
+
+	It("exits 2 naming a Micro that does not answer", func() {
+		url := startSeparateCollector()
+		code, _, stderr := sgkitRun("--collector", url, "--micro", "http://127.0.0.1:1")
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr).To(ContainSubstring("cannot use --micro http://127.0.0.1:1"))
+	})
+
+	It("exits 2 naming a report file it cannot write", func() {
+		url := startSeparateCollector()
+		path := filepath.Join(GinkgoT().TempDir(), "missing-dir", "report.json")
+		code, _, stderr := sgkitRun("--collector", url, "--report-json", path)
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr).To(ContainSubstring("--report-json " + path))
+	})
+})
