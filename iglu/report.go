@@ -160,9 +160,7 @@ func reportFor(e gojsonschema.ResultError, path string) (Report, string) {
 	case "array_max_items":
 		keyword, targets = "maxItems", []string{detail("max")}
 	case "enum":
-		// TODO: networknt prints the enumeration as "[a, b]" of the values'
-		// text; gojsonschema's list is used as it comes.
-		keyword, targets = "enum", []string{detail("allowed")}
+		keyword, targets = "enum", []string{enumText(detail("allowed"))}
 	default:
 		// TODO: anyOf, oneOf, allOf and not report differently in networknt
 		// (anyOf lists every alternative's errors); sgkit keeps
@@ -184,6 +182,34 @@ func reportFor(e gojsonschema.ResultError, path string) (Report, string) {
 		message = formatMessage(keyword, path, targets)
 	}
 	return Report{Message: message, Path: path, Keyword: keyword, Targets: targets}, schemaKeyword
+}
+
+// enumText prints an enumeration as networknt's EnumValidator does: "[" +
+// each value's Jackson asText joined by ", " + "]". gojsonschema details the
+// allowed values as their JSON texts joined by ", ", which reads back as a
+// JSON array.
+func enumText(allowed string) string {
+	var values []any
+	dec := json.NewDecoder(strings.NewReader("[" + allowed + "]"))
+	dec.UseNumber()
+	if err := dec.Decode(&values); err != nil {
+		return "[" + allowed + "]"
+	}
+	texts := make([]string, len(values))
+	for i, v := range values {
+		switch x := v.(type) {
+		case string:
+			texts[i] = x
+		case nil:
+			texts[i] = "null"
+		case bool, json.Number:
+			texts[i] = fmt.Sprint(x)
+		default:
+			// asText of an object or array node is "".
+			texts[i] = ""
+		}
+	}
+	return "[" + strings.Join(texts, ", ") + "]"
 }
 
 // jsonType names a decoded JSON value's type as networknt's JsonType does:

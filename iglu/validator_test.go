@@ -92,6 +92,19 @@ var _ = Describe("Validator", func() {
 		}))
 	})
 
+	It("reports an enumeration as networknt prints it", func() {
+		cpfv := iglu.MustParseURI("iglu:com.snowplowanalytics.snowplow.badrows/collector_payload_format_violation/jsonschema/1-0-0")
+		reports, err := v.Validate(ctx, cpfv, []byte(`{"failure":{"timestamp":"2020-01-01T00:00:00Z","loader":"kafka","message":{"error":"e"}},"payload":"p","processor":{"artifact":"a","version":"1.0.0"}}`))
+		Expect(err).NotTo(HaveOccurred())
+		// EnumValidator joins each value's asText with ", " inside brackets.
+		Expect(reports).To(Equal([]iglu.Report{{
+			Message: "$.failure.loader: does not have a value in the enumeration [clj-tomcat, cloudfront, ndjson, thrift, tsv]",
+			Path:    "$.failure.loader",
+			Keyword: "enum",
+			Targets: []string{"[clj-tomcat, cloudfront, ndjson, thrift, tsv]"},
+		}}))
+	})
+
 	It("validates self-describing JSON", func() {
 		key, reports, err := v.ValidateSelfDescribing(ctx, []byte(`{"schema":"iglu:com.statusgator/status_change/jsonschema/1-0-0","data":{"serviceName":"x"}}`))
 		Expect(err).NotTo(HaveOccurred())
