@@ -26,9 +26,9 @@ func (p *Predictor) shred(cp CollectorPayload, pred *Prediction) {
 			pred.Row = row.Map()
 			for _, issue := range redshift.Check(row) {
 				if issue.Column == "root_id" && issue.Rule == redshift.RuleNotNull && ev.EventID == "" {
-					issue.Detail = "NULL in a NOT NULL column because the event_id is unknown: without an eid " +
-						"parameter enrich generates a random UUID, which the loaded row holds; " +
-						"Redshift COPY rejects this row as predicted"
+					issue.Detail = "NULL in a NOT NULL column: the request has no eid, so enrich generates " +
+						"a random event_id that sgkit cannot predict. The loaded row holds that UUID, " +
+						"but Redshift COPY would reject this predicted row as it stands"
 				}
 				pred.RowIssues = append(pred.RowIssues, RowIssue(issue))
 			}

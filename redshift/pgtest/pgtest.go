@@ -194,6 +194,9 @@ func serverOwner() (*syscall.Credential, error) {
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
+// debianBinGlob matches the bin folders of Debian's postgresql packages.
+var debianBinGlob = "/usr/lib/postgresql/*/bin"
+
 // findBinaries looks for initdb and pg_ctl on PATH, then in Debian's
 // /usr/lib/postgresql/<version>/bin, newest version first.
 func findBinaries() (string, string, error) {
@@ -203,7 +206,7 @@ func findBinaries() (string, string, error) {
 		return initdb, pgCtl, nil
 	}
 
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(debianBinGlob)
 	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
 	for _, dir := range dirs {
 		initdb, pgCtl := filepath.Join(dir, "initdb"), filepath.Join(dir, "pg_ctl")
