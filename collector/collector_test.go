@@ -391,6 +391,66 @@ var _ = Describe("Bad rows in /micro/bad", func() {
 	})
 })
 
+var _ = Describe("Bad rows after the adapter", func() {
+	var (
+		srv    *collector.Server
+		client *micro.Client
+		ctx    = context.Background()
+	)
+
+	BeforeEach(func() {
+		srv, client = startCollector()
+	})
+
+	onlyBad := func() micro.BadEvent {
+		var events []micro.BadEvent
+		eventually(func(g Gomega) {
+			var err error
+			events, err = client.Bad(ctx, nil)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(events).To(HaveLen(1))
+		})
+		return events[0]
+	}
+
+	It("keeps the raw event of a schema violation", func() {
+		// favicon_url is not a URI, which the status_change schema requires.
+		post(srv, "/com.statusgator/v1", ptr(formType), "service_name=CloudFlare&favicon_url=not+a+uri")
+		be := onlyBad()
+		// EventSink.scala, snowplow-micro 4.5.2.
+		Expect(be.Errors[0]).To(Equal("Error while validating the event."))
+		Expect(badRowOf(be).Schema).To(Equal("iglu:com.snowplowanalytics.snowplow.badrows/schema_violations/jsonschema/2-0-0"))
+		raw, err := be.DecodeRawEvent()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(raw).NotTo(BeNil())
+		Expect(raw.Parameters).To(HaveKeyWithValue("tv", HaveValue(Equal("com.statusgator-v1"))))
+		cp, err := be.DecodeCollectorPayload()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(cp).NotTo(BeNil())
+
+		all, err := client.All(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(all).To(Equal(micro.Summary{Total: 1, Good: 0, Bad: 1}))
+	})
+
+	It("has no collector payload for a malformed query string", func() {
+		// Enrich's loader cannot parse the query, so Micro's ThriftLoader
+		// step fails and the bad event carries neither payload nor raw event.
+		post(srv, "/com.statusgator/v1?aid=%zz", ptr(formType), cloudFlareBody)
+		be := onlyBad()
+		Expect(be.Errors[0]).To(Equal("Can't deserialize Thrift bytes."))
+		Expect(badRowOf(be).Schema).To(Equal("iglu:com.snowplowanalytics.snowplow.badrows/collector_payload_format_violation/jsonschema/1-0-0"))
+		Expect(be.CollectorPayload).To(MatchJSON("null"))
+		Expect(be.RawEvent).To(MatchJSON("null"))
+
+		// InMemoryStorage.keepBadEvent keeps an event without a payload
+		// under any vendor filter (Option.forall on None).
+		events, err := client.Bad(ctx, &micro.BadFilter{Vendor: "com.acme"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(events).To(HaveLen(1))
+	})
+})
+
 var _ = Describe("Size limit", func() {
 	var (
 		srv    *collector.Server

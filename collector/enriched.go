@@ -140,8 +140,21 @@ func encodeOrdered(fields map[string]any) ([]byte, error) {
 }
 
 // marshalNoEscape encodes v like circe's printer: no HTML escaping of <, >
-// and &, and no trailing newline.
+// and &, and no trailing newline. Already encoded JSON (json.RawMessage,
+// orderedObject) is written as it is, without encoding/json compacting it
+// again, which dominated the handler's CPU time.
 func marshalNoEscape(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return []byte("null"), nil
+	case json.RawMessage:
+		if x == nil {
+			return []byte("null"), nil
+		}
+		return x, nil
+	case orderedObject:
+		return x.MarshalJSON()
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

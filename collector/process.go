@@ -92,7 +92,7 @@ func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayloa
 		Contexts: []string{},
 		Event:    event,
 	}
-	raw, err := marshalNoEscape(ge)
+	raw, err := marshalNoEscape(goodEventJSON(ge))
 	if err != nil {
 		return record{}, fmt.Errorf("encode good event: %w", err)
 	}
@@ -161,7 +161,11 @@ func (h *Handler) encodeBad(be micro.BadEvent, mcp *micro.CollectorPayload) (rec
 	} else {
 		be.CollectorPayload = json.RawMessage("null")
 	}
-	raw, err := marshalNoEscape(be)
+	raw, err := marshalNoEscape(orderedObject{
+		{"collectorPayload", be.CollectorPayload},
+		{"rawEvent", be.RawEvent},
+		{"errors", be.Errors},
+	})
 	if err != nil {
 		return record{}, fmt.Errorf("encode bad event: %w", err)
 	}
@@ -242,5 +246,18 @@ func (h *Handler) microRawEvent(pred adapter.Prediction, cp adapter.CollectorPay
 		ContentType: stored,
 		Source:      h.microSource(),
 		Context:     h.microContext(cp),
+	}
+}
+
+// goodEventJSON lays out a good event in the field order of Micro's
+// GoodEvent case class.
+func goodEventJSON(ge micro.GoodEvent) orderedObject {
+	return orderedObject{
+		{"rawEvent", ge.RawEvent},
+		{"eventType", ge.EventType},
+		{"schema", ge.Schema},
+		{"contexts", ge.Contexts},
+		{"event", ge.Event},
+		{"incomplete", ge.Incomplete},
 	}
 }
