@@ -289,11 +289,15 @@ func (p *Predictor) enrich(cp CollectorPayload, params rawParams, pred *Predicti
 	if cp.NetworkUserID != "" {
 		event["network_userid"] = strings.ToLower(cp.NetworkUserID)
 	}
-	if cp.IPAddress != "" {
-		event["user_ipaddress"] = cp.IPAddress
+	if cp.Collector != "" {
+		// setupEnrichedEvent: v_collector is the collector's name unless cv overrides it.
+		event["v_collector"] = cp.Collector
 	}
-	if cp.UserAgent != "" {
-		event["useragent"] = cp.UserAgent
+	if ip := firstIP(cp.IPAddress); ip != nil {
+		event["user_ipaddress"] = *ip
+	}
+	if ua := tsvSafe(cp.UserAgent); ua != nil {
+		event["useragent"] = *ua
 	}
 
 	var errs []AtomicError
@@ -316,6 +320,15 @@ func (p *Predictor) enrich(cp CollectorPayload, params rawParams, pred *Predicti
 		return
 	}
 	pred.Event = event
+}
+
+// firstIP is MiscEnrichments.extractIp: the text before the first ',', '|'
+// or space (the client address of an X-Forwarded-For list), made TSV-safe.
+func firstIP(s string) *string {
+	if i := strings.IndexAny(s, ",| "); i >= 0 {
+		s = s[:i]
+	}
+	return tsvSafe(s)
 }
 
 // setAtomicField applies the Transform.transformMap converter of one raw

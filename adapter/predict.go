@@ -28,13 +28,20 @@ func Default() *Predictor {
 
 // Predict returns what the pipeline makes of one collector payload: a good
 // event with its raw event, enriched fields and row, or a bad row. It returns
-// an error only for a payload outside the model, such as one addressed to
-// another adapter that enrich knows but sgkit does not model.
+// an error only for a payload outside the model: a path that is not
+// /vendor/version (the collector answers 404) or one that enrich routes to
+// another of its adapters (Snowplow tracker protocol, Mailchimp, ...), which
+// sgkit does not model. Any other vendor/version gets enrich's
+// adapter_failures row.
 func (p *Predictor) Predict(cp CollectorPayload) (Prediction, error) {
 	pred, err := p.adapt(cp)
 	if err != nil {
 		return Prediction{}, err
 	}
+	// TODO: when an atomic field (eid, p, ttm) fails and the unstruct event
+	// is also invalid, enrich lists both violations in one schema_violations
+	// row (atomic first). sgkit validates only events that passed the
+	// atomic fields, so such a row lists the atomic violation alone.
 	if pred.Outcome == Good && p.Validator != nil {
 		p.validate(cp, &pred)
 	}
