@@ -737,10 +737,10 @@ var _ = Describe("Concurrent posts", func() {
 	})
 })
 
-// unmodelledPredictor stands in for a model gap: the reference adapter
-// returns an error for a payload it does not model, and this wrapper
-// produces one on demand so the spec does not depend on which payloads the
-// adapter leaves out.
+// unmodelledPredictor simulates a model gap. The reference adapter returns
+// an error for a payload it does not model, and this wrapper returns one on
+// demand, so the spec does not depend on which payloads the adapter leaves
+// out.
 type unmodelledPredictor struct{ inner collector.Predictor }
 
 func (p unmodelledPredictor) Predict(cp adapter.CollectorPayload) (adapter.Prediction, error) {

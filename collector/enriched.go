@@ -53,12 +53,12 @@ func sdkInstant(t time.Time) string {
 	return adapter.FormatInstant(t.Truncate(time.Millisecond))
 }
 
-// enrichedEvent builds the Analytics SDK JSON of a good event: the fields
-// the prediction holds, plus those enrich sets from the collector payload
-// and its own run (EnrichmentManager.setupEnrichedEvent in enrich): event_id
-// when no eid was sent, v_collector, v_etl, etl_tstamp, collector_tstamp,
-// derived_tstamp, network_userid, user_ipaddress and useragent. It returns
-// the encoded event and its event_id.
+// enrichedEvent builds the Analytics SDK JSON of a good event and returns it
+// with its event_id. It writes the fields the prediction contains, then the
+// ones enrich sets from the collector payload and its own run
+// (EnrichmentManager.setupEnrichedEvent): event_id when no eid was sent,
+// v_collector, v_etl, etl_tstamp, collector_tstamp, derived_tstamp,
+// network_userid, user_ipaddress and useragent.
 func enrichedEvent(pred adapter.Prediction, cp adapter.CollectorPayload, src source, etl time.Time) ([]byte, string, error) {
 	fields := make(map[string]any, len(pred.Event)+12)
 	for k, v := range pred.Event {
@@ -92,7 +92,7 @@ func enrichedEvent(pred adapter.Prediction, cp adapter.CollectorPayload, src sou
 		setDefault("derived_tstamp", fields["collector_tstamp"])
 	}
 	// circe keeps the key order of the parsed ue_pr, so the raw parameter
-	// is the SDK's unstruct_event JSON; the decoded map would sort the keys.
+	// is the SDK's unstruct_event JSON. The decoded map would sort the keys.
 	if ue, ok := fields["unstruct_event"]; ok && ue != nil && pred.RawEvent != nil {
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, []byte(pred.RawEvent.Parameters["ue_pr"])); err == nil {
@@ -109,8 +109,8 @@ func enrichedEvent(pred adapter.Prediction, cp adapter.CollectorPayload, src sou
 }
 
 // encodeOrdered writes fields as one JSON object in the SDK's field order,
-// null for a missing field. A key the SDK does not know is kept, after the
-// SDK fields in sorted order, so that nothing the prediction holds is lost.
+// null for a missing field. A key the SDK does not know is written after the
+// SDK fields, in sorted order, so that nothing in the prediction is lost.
 func encodeOrdered(fields map[string]any) ([]byte, error) {
 	var extra []string
 	for k := range fields {

@@ -10,9 +10,9 @@ import (
 )
 
 // storedContentType returns the content type the collector stores for a
-// Content-Type header (the adapter's model of http4s' parse-and-render and
-// the collector's lowercasing); nil when there was none or http4s cannot
-// parse it.
+// Content-Type header, as the adapter models http4s' parse-and-render and
+// the collector's lowercasing. It returns nil when there was no header or
+// http4s cannot parse it.
 func storedContentType(header *string) *string {
 	if header == nil {
 		return nil

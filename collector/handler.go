@@ -1,8 +1,8 @@
-// Package collector is sgkit's embedded collector: the HTTP behaviour of a
-// Snowplow stream collector (3.4.0) in front of sgkit's reference model of
-// enrich, with the results kept in a bounded in-memory store and served
-// through Snowplow Micro's REST API (4.5.2), so that the same client and
-// suites run against it or against a real Micro.
+// Package collector is sgkit's embedded collector. It reproduces the HTTP
+// behaviour of a Snowplow stream collector (3.4.0) in front of sgkit's
+// reference model of enrich. The results are kept in a bounded in-memory
+// store and served through Snowplow Micro's REST API (4.5.2), so the same
+// client and suites run against it or against a real Micro.
 package collector
 
 import (
@@ -50,13 +50,13 @@ type Stats struct {
 	// Dropped is the number of stored events and bad rows that were
 	// removed, oldest first, because the store was full.
 	Dropped uint64 `json:"dropped"`
-	// OutsideModel is the number of payloads the model could not predict:
-	// they were answered 200 like a collector would and logged, but not
-	// stored. LastOutsideModel holds the latest reason.
+	// OutsideModel is the number of payloads the model could not predict.
+	// They got a 200 response, as from a collector, and were logged but not
+	// stored. LastOutsideModel is the latest reason.
 	OutsideModel     uint64 `json:"outsideModel"`
 	LastOutsideModel string `json:"lastOutsideModel,omitempty"`
-	// Oversized is the number of requests answered 413 because their body
-	// was above twice the maximum payload size.
+	// Oversized is the number of requests rejected with 413 because their
+	// body was above twice the maximum payload size.
 	Oversized uint64 `json:"oversized"`
 }
 
@@ -158,9 +158,9 @@ func vendorVersion(path string) (vendor, version string, ok bool) {
 	return vendor, version, true
 }
 
-// serveTrack records one tracking request and answers it as the collector
-// does: 200 "ok" as text/plain for POST, the pixel for GET, with the
-// network user id cookie and CORS headers in both cases.
+// serveTrack records one tracking request and responds as the collector
+// does: 200 "ok" as text/plain for POST, the pixel for GET, and the
+// network user id cookie and CORS headers for both.
 func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, version string, post bool) {
 	var body *string
 	if post {
@@ -172,7 +172,7 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, ver
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
 				h.oversized.Add(1)
-				h.log.Warn("request body too large, answered 413 and not stored",
+				h.log.Warn("request body too large: responded 413, not stored",
 					"path", r.URL.Path, "limit_bytes", limit, "remote", r.RemoteAddr)
 				w.WriteHeader(http.StatusRequestEntityTooLarge)
 				return

@@ -15,8 +15,8 @@ import (
 )
 
 // microNotFound is the body of Micro 4.5.2's in-memory routes for any other
-// /micro path. sgkit serves only /micro/all, good, bad, reset and iglu; the
-// other endpoints listed (Micro's UI API) get this same answer.
+// /micro path. sgkit serves only /micro/all, good, bad, reset and iglu, so
+// the other endpoints listed (Micro's UI API) return this same 404.
 const microNotFound = "Supported endpoints: /micro/all, /micro/good, /micro/bad, " +
 	"/micro/events, /micro/reset, /micro/columns, /micro/columnStats, /micro/timeline, /micro/iglu, /micro/ui"
 
@@ -86,7 +86,7 @@ func limitOf(limit *int) int {
 }
 
 // decodeFilter reads a filter body as http4s' circe decoder does: a body
-// that is not JSON is answered 400, JSON of the wrong shape 422.
+// that is not JSON gets 400, JSON of the wrong shape 422.
 func decodeFilter(w http.ResponseWriter, r *http.Request, into any) bool {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxFilterBody))
 	if err != nil || !json.Valid(raw) {
@@ -102,7 +102,7 @@ func decodeFilter(w http.ResponseWriter, r *http.Request, into any) bool {
 
 // serveIglu serves GET /micro/iglu/{vendor}/{name}/jsonschema/{version}
 // from the embedded schemas. It returns false for a path of another shape,
-// which Micro answers with its list of endpoints.
+// for which Micro returns its list of endpoints.
 func (h *Handler) serveIglu(w http.ResponseWriter, p string) bool {
 	parts := strings.Split(strings.TrimPrefix(p, "/micro/iglu/"), "/")
 	if len(parts) != 4 || parts[2] != "jsonschema" || parts[0] == "" || parts[1] == "" {

@@ -61,8 +61,8 @@ func WithAddr(addr string) Option {
 // WithMaxPayloadSize sets the size limit in bytes of one collector payload,
 // measured like the collector does: the Thrift-serialised CollectorPayload,
 // body and headers included. A larger payload is stored as a size_violation
-// bad row and still answered 200; a request body above twice the limit is
-// answered 413 and not stored, like the collector's dropPayloadSize.
+// bad row and still gets 200. A request body above twice the limit gets 413
+// and is not stored, like the collector's dropPayloadSize.
 func WithMaxPayloadSize(bytes int64) Option {
 	return func(c *config) { c.maxPayloadSize = bytes }
 }

@@ -11,14 +11,15 @@ import (
 	"github.com/sgkit/sgkit/adapter"
 )
 
-// unknownIP is what stream collector 3.4.0 (Service.ipAndPartitionKey)
-// records when it cannot tell the client address.
+// unknownIP is the address stream collector 3.4.0 records when it cannot
+// tell the client's (Service.ipAndPartitionKey).
 const unknownIP = "unknown"
 
 // buildPayload records one request as stream collector 3.4.0's
 // Service.cookie does: path /vendor/version, the raw query string, the
-// Content-Type header as sent (nil when absent), the body (always set for
-// POST, even when empty; nil for GET), and the request metadata.
+// Content-Type header as sent (nil when absent), the body and the request
+// metadata. The body is always set for POST, even when empty, and nil for
+// GET.
 func (h *Handler) buildPayload(r *http.Request, vendor, version string, body *string) adapter.CollectorPayload {
 	cp := adapter.CollectorPayload{
 		Path:        "/" + vendor + "/" + version,
@@ -70,9 +71,9 @@ func clientIP(r *http.Request) string {
 // requestHeaders renders the request headers as "Name: value" strings, as
 // Service.headers does, with a Cookie header reduced by Rfc6265Cookie.parse.
 //
-// NOTE: http4s keeps the order and spelling of the header names as sent;
-// net/http only has them canonicalised in a map, so sgkit lists Host first
-// and the others sorted by name.
+// NOTE: http4s keeps the order and spelling of the header names as sent,
+// but net/http only has them canonicalised in a map. So sgkit lists Host
+// first and the others sorted by name.
 func requestHeaders(r *http.Request) []string {
 	out := []string{"Host: " + r.Host}
 	names := make([]string, 0, len(r.Header))

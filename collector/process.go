@@ -18,7 +18,7 @@ const (
 	// enrichment steps, e.g. schema_violations.
 	sentenceValidation = "Error while validating the event."
 	// sentenceThrift precedes a bad row from enrich's ThriftLoader, i.e.
-	// collector_payload_format_violation; Micro then has no collector payload.
+	// collector_payload_format_violation. Micro then has no collector payload.
 	sentenceThrift = "Can't deserialize Thrift bytes."
 	// sentenceSize precedes a size_violation. Micro never writes one: its
 	// sink accepts any size. The sentence is sgkit's own, so that errors[1]
@@ -46,7 +46,7 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 		h.lastMu.Lock()
 		h.lastOutside = reason
 		h.lastMu.Unlock()
-		h.log.Warn("payload outside the model, answered 200 and not stored",
+		h.log.Warn("payload outside the model: responded 200, not stored",
 			"path", cp.Path, "network_userid", cp.NetworkUserID, "err", err,
 			"outside_model_total", h.outsideModel.Load())
 		return
@@ -62,8 +62,8 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 		err = fmt.Errorf("prediction has outcome %q, want good or bad", pred.Outcome)
 	}
 	if err != nil {
-		// A prediction the collector cannot store is a model bug; count it
-		// with the payloads outside the model so that it is not lost.
+		// A prediction the collector cannot store is a model bug. It is
+		// counted with the payloads outside the model so that it is not lost.
 		h.outsideModel.Add(1)
 		h.lastMu.Lock()
 		h.lastOutside = fmt.Sprintf("%s: %v", cp.Path, err)
@@ -87,7 +87,7 @@ func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayloa
 		RawEvent:  rawEvent,
 		EventType: stringField(pred.Event, "event"),
 		Schema:    eventSchema(pred.Event),
-		// Contexts lists the schemas of the event's contexts; the
+		// Contexts lists the schemas of the event's contexts. The
 		// StatusGator adapter attaches none.
 		Contexts: []string{},
 		Event:    event,
@@ -218,8 +218,8 @@ func (h *Handler) microContext(cp adapter.CollectorPayload) micro.Context {
 	return ctx
 }
 
-// microCollectorPayload is enrich's CollectorPayload as Micro encodes it;
-// the query string is split into "name=value" strings.
+// microCollectorPayload returns enrich's CollectorPayload as Micro encodes
+// it, with the query string split into "name=value" strings.
 func (h *Handler) microCollectorPayload(cp adapter.CollectorPayload, stored *string) *micro.CollectorPayload {
 	return &micro.CollectorPayload{
 		API:         apiOf(cp.Path),
@@ -231,8 +231,8 @@ func (h *Handler) microCollectorPayload(cp adapter.CollectorPayload, stored *str
 	}
 }
 
-// microRawEvent is enrich's RawEvent as Micro encodes it; the adapter
-// copies the payload's API, content type, source and context.
+// microRawEvent returns enrich's RawEvent as Micro encodes it. The adapter
+// copies the payload's API, content type, source and context into it.
 func (h *Handler) microRawEvent(pred adapter.Prediction, cp adapter.CollectorPayload, stored *string) micro.RawEvent {
 	params := map[string]*string{}
 	if pred.RawEvent != nil {

@@ -87,7 +87,7 @@ func (s *Server) URL() string {
 }
 
 // Shutdown stops accepting requests and waits until those in flight are
-// answered or ctx ends. Calling it on a server that is not running does
+// done or ctx ends. Calling it on a server that is not running does
 // nothing.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()

@@ -27,8 +27,8 @@ func fixture(name string) []byte {
 }
 
 // docServer is a loopback HTTP server that answers each Micro route with a
-// documentation example. No real Micro can run in CI (it needs its Docker
-// image or jar), so these bodies stand in for its responses; the
+// documentation example. No real Micro can run in CI because it needs its
+// Docker image or jar, so these bodies replace its responses. The
 // collector's specs test the client against sgkit's embedded collector.
 type docServer struct {
 	*httptest.Server
