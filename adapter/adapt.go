@@ -62,7 +62,7 @@ func splitAPIPath(path string) (vendor, version string, ok bool) {
 }
 
 // acceptedQueryParameters are the query parameters the adapter copies into
-// the raw event (Adapter.AcceptedQueryParameters); all others are dropped.
+// the raw event (Adapter.AcceptedQueryParameters). All others are dropped.
 var acceptedQueryParameters = []string{"nuid", "aid", "cv", "eid", "ttm", "url"}
 
 // storedContentType is the content type the collector records for a
@@ -358,7 +358,7 @@ func setAtomicField(event map[string]any, name, value string) *AtomicError {
 		set("v_collector", tsvSafe(value))
 	case "url":
 		// TODO: enrich also splits page_url into page_urlscheme, _host, _port,
-		// _path, _query and _fragment; sgkit predicts page_url only.
+		// _path, _query and _fragment, but sgkit predicts page_url only.
 		set("page_url", tsvSafe(value))
 	case "eid":
 		id, ok := validateUUID(value)
@@ -381,7 +381,7 @@ func setAtomicField(event map[string]any, name, value string) *AtomicError {
 // the epoch as Java's Long.parseLong reads them (optional sign, ASCII
 // digits), rejected outside years 0-9999. The value is returned as the
 // Analytics SDK JSON writes an Instant.
-// TODO: Long.parseLong also accepts non-ASCII Unicode digits; sgkit rejects them.
+// TODO: Long.parseLong also accepts non-ASCII Unicode digits, which sgkit rejects.
 func extractTimestamp(field, value string) (string, *AtomicError) {
 	ms, err := strconv.ParseInt(value, 10, 64)
 	if err != nil || value == "" || strings.HasPrefix(value, "+-") {
@@ -409,9 +409,8 @@ func jodaTimestamp(t time.Time) string {
 
 // atomicPayload is badrows Payload.EnrichmentPayload for an event that
 // failed its atomic fields: the partially enriched event and the raw event.
-// TODO: enrich's partially enriched event also carries a generated
-// event_id, v_etl and the failure entities in derived_contexts; sgkit
-// writes null for those.
+// TODO: enrich's partially enriched event also has a generated event_id,
+// v_etl and the failure entities in derived_contexts, which sgkit leaves out.
 func atomicPayload(cp CollectorPayload, params rawParams, event map[string]any, now time.Time) any {
 	enriched := make(map[string]any, len(event)+2)
 	for k, v := range event {

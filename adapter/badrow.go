@@ -159,7 +159,7 @@ func NewCPFormatViolation(proc Processor, at time.Time, message CPFormatViolatio
 // collector writes it (stream-collector 3.4.0 SplitBatch.oversizedPayload):
 // the expectation gets the prefix "oversized collector payload: ", and the
 // payload is the first maxSize/10 UTF-16 units of the Thrift payload's
-// toString (pass ThriftString(cp); the cut is made here).
+// toString. Pass ThriftString(cp) whole: the cut is made here.
 func NewSizeViolation(proc Processor, at time.Time, maxSize, actualSize int, msg, payloadString string) *BadRow {
 	type failure struct {
 		Timestamp               string `json:"timestamp"`
@@ -212,8 +212,8 @@ func marshalNoHTML(v any) json.RawMessage {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	// Only structs of strings, numbers and slices reach here, which always
-	// encode; the error is unreachable.
+	// Only structs of strings, numbers and slices reach here, and those
+	// always encode, so the error cannot occur.
 	_ = enc.Encode(v)
 	return json.RawMessage(bytes.TrimRight(buf.Bytes(), "\n"))
 }

@@ -17,8 +17,8 @@ func camelCase(key string) string {
 	r, size := utf8.DecodeRuneInString(key)
 	lowered := key
 	if r < 0x10000 {
-		// Character.toLowerCase(char) maps one BMP character to one character;
-		// a supplementary first character is a high surrogate there, left alone.
+		// Character.toLowerCase(char) maps one BMP character to one character. A
+		// supplementary first character is a high surrogate there, left alone.
 		lowered = string(unicode.ToLower(r)) + key[size:]
 	}
 

@@ -133,7 +133,7 @@ func NormalizeContentType(header string) (string, bool) {
 // keys: a new key goes last, a repeated key keeps its place and takes the
 // new value.
 // TODO: with five or more distinct parameters http4s renders them in Scala
-// HashMap order, which sgkit does not reproduce; they keep request order.
+// HashMap order, but sgkit keeps request order.
 func putParam(params []mediaParam, name, value string) []mediaParam {
 	for i := range params {
 		if params[i].name == name {

@@ -9,9 +9,9 @@ import (
 
 // What enrich does with the adapter's raw event (snowplow/enrich 6.10
 // EnrichmentManager.setupEnrichedEvent and Transform.transform): each
-// parameter with a value goes through its converter; a failure is an
+// parameter with a value goes through its converter. A failure is an
 // AtomicError.ParseError, and any of them turns the event into a
-// schema_violations bad row against iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0.
+// schema_violations bad row against the atomic schema.
 
 // AtomicSchema is the Iglu URI enrich names for atomic-field failures
 // (AtomicFields.atomicSchema).

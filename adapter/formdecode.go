@@ -53,7 +53,7 @@ func FormDecode(rawQuery string) []NameValue {
 
 // urlDecode is URLEncodedUtils.urlDecode(content, UTF-8, plusAsBlank=true)
 // of HttpClient 4.5.13: "%XY" becomes byte XY, '+' becomes a space, and every
-// other UTF-16 code unit is cast to a byte, keeping its low eight bits; the
+// other UTF-16 code unit is cast to a byte, keeping its low eight bits. The
 // bytes are then decoded by Charset.decode, which replaces malformed UTF-8
 // with U+FFFD. So raw "é" (U+00E9) becomes byte E9 and then U+FFFD.
 func urlDecode(content string) string {
@@ -75,9 +75,8 @@ func urlDecode(content string) string {
 		c := units[i]
 		switch {
 		case c == '%' && len(units)-i-1 >= 2:
-			// Character.digit(c, 16) also accepts non-ASCII digits; java.net.URI has
-			// already rejected any '%' not followed by two ASCII hex digits, so only
-			// those are decoded here.
+			// Character.digit(c, 16) also accepts non-ASCII digits, but java.net.URI
+			// has already rejected any '%' not followed by two ASCII hex digits.
 			uc, lc := units[i+1], units[i+2]
 			if uc < 0x80 && lc < 0x80 && isHex(byte(uc)) && isHex(byte(lc)) {
 				buf = append(buf, unhex(byte(uc))<<4|unhex(byte(lc)))

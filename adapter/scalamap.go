@@ -33,7 +33,7 @@ func scalaImprove(hcode int32) uint32 {
 // scalaMapOrder reorders distinct keys, given in first-insertion order, into
 // the iteration order of a Scala 2.12 immutable.Map holding them.
 // TODO: keys whose improved hashes are equal (HashMapCollision1) keep
-// insertion order here; Scala's ListMap order for them is not reproduced.
+// insertion order here, which may differ from Scala's ListMap order.
 func scalaMapOrder(keys []string) []string {
 	if len(keys) <= 4 {
 		return keys

@@ -78,8 +78,8 @@ func thriftFields(cp CollectorPayload) []thriftField {
 
 // ThriftBytes serializes cp as the collector's TSerializer does
 // (TBinaryProtocol). The generated StandardScheme writes fields in
-// ascending id order, so schema (31337) comes last; enrich's
-// ThriftLoaderSpec payloads start with ipAddress (id 100).
+// ascending id order, so schema (31337) comes last, as in enrich's
+// ThriftLoaderSpec payloads, which start with ipAddress (id 100).
 func ThriftBytes(cp CollectorPayload) []byte {
 	fields := thriftFields(cp)
 	// Ascending field ids: move schema (31337) from first to last.

@@ -108,7 +108,7 @@ func scanURIC(s string) (int, string, bool) {
 			continue
 		}
 		// URI.scanEscape: other non-ASCII characters are legal unless they are
-		// Unicode spaces (Character.isSpaceChar: Zs, Zl, Zp) or ISO controls;
+		// Unicode spaces (Character.isSpaceChar: Zs, Zl, Zp) or ISO controls.
 		// U+0080 fails the strict "c > 128" test and is a control anyway.
 		if r <= 128 || unicode.Is(unicode.Z, r) || (r >= 0x7F && r <= 0x9F) {
 			return idx, "", false
