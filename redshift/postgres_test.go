@@ -15,10 +15,10 @@ import (
 )
 
 // These specs load shredded rows into a real PostgreSQL, the way a loader
-// that passes values through does, and read them back. PostgreSQL stands in
-// for Redshift where both behave alike (types, NOT NULL, TIMESTAMP without
-// time zone); where they differ (VARCHAR length in characters, not bytes)
-// the spec says so and the finding comes from redshift.Check instead.
+// that passes values through does, and read them back. PostgreSQL is the
+// stand-in for Redshift where both behave alike: types, NOT NULL, TIMESTAMP
+// without time zone. Where they differ (VARCHAR length in characters, not
+// bytes), the spec says so and the finding comes from redshift.Check.
 var _ = Describe("PostgreSQL load", Ordered, Label("database"), func() {
 	var (
 		ctx     = context.Background()
@@ -116,9 +116,9 @@ var _ = Describe("PostgreSQL load", Ordered, Label("database"), func() {
 		row, err := load(func(ev *redshift.Event) { ev.Data["occurredAt"] = "2022-01-20T10:52:30-04:00" })
 		Expect(err).NotTo(HaveOccurred())
 
-		// The correct row holds the UTC instant; timestamp without time
+		// The correct row holds the UTC instant. A timestamp without time
 		// zone ignores the -04:00 and keeps 10:52:30, four hours off
-		// (PostgreSQL documentation, Date/Time Types; Redshift behaves alike).
+		// (PostgreSQL documentation, Date/Time Types; Redshift does the same).
 		Expect(*row.Map()["occurred_at"]).To(Equal("2022-01-20 14:52:30"))
 		Expect(readBack(row)["occurred_at"]).To(Equal(text("2022-01-20 10:52:30")))
 
