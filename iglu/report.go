@@ -99,7 +99,13 @@ func translate(errs []gojsonschema.ResultError, instance []byte, order *property
 		segments := contextSegments(e.Context())
 		path, steps := locate(doc, segments, order)
 		r, schemaKeyword := reportFor(e, path)
-		out = append(out, keyed{report: r, key: append(steps, sortStep{keyword: schemaKeyword})})
+		last := sortStep{keyword: schemaKeyword}
+		if schemaKeyword == "additionalProperties" && len(r.Targets) == 1 {
+			// AdditionalPropertiesValidator walks the instance's keys, which
+			// circeToJackson put in Scala Map order too.
+			last.index = indexOf(scalaMapOrder(objectKeysAt(instance, segments)), r.Targets[0])
+		}
+		out = append(out, keyed{report: r, key: append(steps, last)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return lessSteps(out[i].key, out[j].key) })
 
@@ -263,7 +269,7 @@ type sortStep struct {
 
 // lessSteps orders like networknt's JsonSchema VALIDATOR_SORT: at each
 // level "properties" first, then the other keywords by name, and inside
-// "properties" in the schema document's order.
+// "properties" in propertyOrder.
 func lessSteps(a, b []sortStep) bool {
 	for i := 0; i < len(a) && i < len(b); i++ {
 		x, y := a[i], b[i]
@@ -312,9 +318,10 @@ func locate(doc any, segments []string, order *propertyOrder) (string, []sortSte
 	return b.String(), steps
 }
 
-// propertyOrder records the order of the "properties" keys of a schema
-// document and of the schemas below them, which Go maps lose and networknt
-// (Jackson's ObjectNode) keeps.
+// propertyOrder records the order in which networknt's PropertiesValidator
+// visits the "properties" of a schema and of the schemas below it. That is
+// the order of the Jackson ObjectNode iglu-scala-client builds, which is the
+// Scala Map order of the schema document's keys (see scalaMapOrder).
 type propertyOrder struct {
 	names    []string
 	children map[string]*propertyOrder
@@ -410,6 +417,7 @@ func readProperties(dec *json.Decoder, order *propertyOrder) error {
 		order.names = append(order.names, name)
 		order.children[name] = child
 	}
+	order.names = scalaMapOrder(order.names)
 	_, err = dec.Token()
 	return err
 }
@@ -435,4 +443,85 @@ func skipRest(dec *json.Decoder, tok json.Token) error {
 		}
 	}
 	return nil
+}
+
+func indexOf(names []string, name string) int {
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return len(names)
+}
+
+// objectKeysAt returns the keys, in document order, of the object that
+// segments lead to in the JSON instance; nil when there is none.
+func objectKeysAt(instance []byte, segments []string) []string {
+	dec := json.NewDecoder(bytes.NewReader(instance))
+	for _, seg := range segments {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		switch tok {
+		case json.Delim('{'):
+			if !seekKey(dec, seg) {
+				return nil
+			}
+		case json.Delim('['):
+			i, err := strconv.Atoi(seg)
+			if err != nil {
+				return nil
+			}
+			for ; i > 0; i-- {
+				if skipValue(dec) != nil {
+					return nil
+				}
+			}
+		default:
+			return nil
+		}
+	}
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		keys = append(keys, fmt.Sprint(k))
+		if skipValue(dec) != nil {
+			return keys
+		}
+	}
+	return keys
+}
+
+// seekKey advances dec, just inside an object, to the value of key.
+func seekKey(dec *json.Decoder, key string) bool {
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if k == key {
+			return true
+		}
+		if skipValue(dec) != nil {
+			return false
+		}
+	}
+	return false
+}
+
+// skipValue consumes one JSON value.
+func skipValue(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	return skipRest(dec, tok)
 }
