@@ -100,7 +100,7 @@ var _ = Describe("Run against a broken pipeline", func() {
 		Expect(report.Mismatches).To(HaveLen(report.Sent))
 		for _, ev := range report.Events {
 			Expect(report.Mismatches).To(ContainElement(mismatch(conformance.CheckResponse, ev.Event,
-				"response", Equal("200 ok"), HavePrefix("500 "))))
+				"response", Equal("200 OK"), Equal("500 Internal Server Error"))))
 		}
 		Expect(text).To(ContainSubstring("collector response: event "))
 	})

@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -143,9 +144,9 @@ func (e *evaluator) evaluateWith(c Case, resp response, obs []observation, accou
 func (e *evaluator) checkResponse(ce *caseEval, resp response) {
 	switch {
 	case resp.Err != nil:
-		ce.fail(CheckResponse, "response", "200 ok", "no response: "+resp.Err.Error())
+		ce.fail(CheckResponse, "response", "200 OK", "no response: "+resp.Err.Error())
 	case resp.Status != 200:
-		ce.fail(CheckResponse, "response", "200 ok", fmt.Sprintf("%d %s", resp.Status, strings.TrimSpace(resp.Body)))
+		ce.fail(CheckResponse, "response", "200 OK", fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status)))
 	default:
 		ce.apply(CheckResponse)
 	}

@@ -56,8 +56,9 @@ type Config struct {
 	// Extra cases are sent in addition to the profile's corpus, e.g. a
 	// request a deployment-specific test needs.
 	Extra []Case
-	// Client sends the requests and reads Micro; http.DefaultClient with a
-	// 10-second timeout when nil.
+	// Client asks the collector's /health and reads Micro; a client with a
+	// 10-second timeout when nil. The corpus itself goes out through
+	// sender.Sender, on vegeta's own client.
 	Client *http.Client
 }
 

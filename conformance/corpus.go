@@ -15,14 +15,6 @@ import (
 // smokeGroup is the fixture folder of public StatusGator examples.
 const smokeGroup = "statusgator"
 
-// loadSmokeExamples returns the smoke corpus's requests; package tests
-// may replace it.
-var loadSmokeExamples = func() ([]fixtures.Case, error) { return fixtures.Load(smokeGroup) }
-
-// userAgent is the User-Agent header of every request a run sends, so a
-// run's events are easy to find in a collector's logs.
-const userAgent = "sgkit-conformance"
-
 // Case is one request of a run with the pipeline's predicted output for it.
 type Case struct {
 	// Name identifies the case in reports, e.g. the fixture name.
@@ -101,7 +93,7 @@ func SmokeCorpus(runID string) ([]Case, error) {
 // SmokeExamples returns the public StatusGator examples untagged, as the
 // fixtures hold them.
 func SmokeExamples() ([]fixtures.Case, error) {
-	examples, err := loadSmokeExamples()
+	examples, err := fixtures.Load(smokeGroup)
 	if err != nil {
 		return nil, fmt.Errorf("load the public StatusGator examples: %w", err)
 	}

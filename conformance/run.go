@@ -44,7 +44,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return report, err
 	}
-	responses := sendAll(ctx, cfg.Client, cfg.CollectorURL, cases)
+	responses, err := sendAll(ctx, cfg.CollectorURL, cases)
+	if err != nil {
+		return report, err
+	}
 	report.Sent = len(cases)
 
 	// Only requests the collector accepted are waited for; the response

@@ -7,17 +7,15 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
+	"time"
+
+	"github.com/sgkit/sgkit/sender"
 )
 
-// sendWorkers is the number of requests in flight at once.
-const sendWorkers = 8
-
-// response is what the collector returned for one case, or the error that
-// kept the request from getting an answer.
+// response is the collector's status code for one case, or the error
+// that kept the request from getting a response.
 type response struct {
 	Status int
-	Body   string
 	Err    error
 }
 
@@ -59,59 +57,56 @@ func checkCollector(ctx context.Context, client *http.Client, base string) error
 	return nil
 }
 
-// sendAll posts every case to the collector and returns the responses in
-// case order.
-func sendAll(ctx context.Context, client *http.Client, base string, cases []Case) []response {
+// sendTimeout bounds each request to the collector.
+const sendTimeout = 10 * time.Second
+
+// sendAll sends every case once, through sender's vegeta-based Sender
+// without retries, and returns the responses in case order.
+func sendAll(ctx context.Context, base string, cases []Case) ([]response, error) {
+	collectorURL, err := sender.ParseCollectorURL(base)
+	if err != nil {
+		return nil, &ConfigError{Field: "CollectorURL", Value: base, Fix: err.Error()}
+	}
+	reqs := make([]sender.Request, len(cases))
+	for i, c := range cases {
+		reqs[i] = senderRequest(i, c)
+	}
+
+	s := &sender.Sender{Collector: collectorURL, Timeout: sendTimeout, Retry: sender.NoRetries()}
+	rep, err := s.Send(ctx, reqs)
+	if err != nil {
+		return nil, fmt.Errorf("send the corpus: %w", err)
+	}
+
 	out := make([]response, len(cases))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range sendWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = sendOne(ctx, client, base, cases[i])
-			}
-		}()
+	for i, rr := range rep.Results {
+		switch {
+		case !rr.Sent:
+			out[i] = response{Err: errors.New("not sent: the run stopped before this request")}
+		case rr.Code == 0:
+			out[i] = response{Err: fmt.Errorf("%s: %s", rr.ErrorKind, rr.Error)}
+		default:
+			out[i] = response{Status: rr.Code}
+		}
 	}
-	for i := range cases {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
+	return out, nil
 }
 
-func sendOne(ctx context.Context, client *http.Client, base string, c Case) response {
-	target := strings.TrimRight(base, "/") + c.Request.Path
-	if c.Request.Query != "" {
-		target += "?" + c.Request.Query
-	}
-	var body io.Reader
-	if c.Request.Body != nil {
-		body = strings.NewReader(*c.Request.Body)
-	}
+// senderRequest returns the sender's form of a case. The prediction is
+// not copied: the comparison reads it from the case.
+func senderRequest(index int, c Case) sender.Request {
 	method := c.Method
 	if method == "" {
 		method = http.MethodPost
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, body)
-	if err != nil {
-		return response{Err: err}
+	return sender.Request{
+		Index:       index,
+		Name:        c.Name,
+		Method:      method,
+		Path:        c.Request.Path,
+		Query:       c.Request.Query,
+		ContentType: c.Request.ContentType,
+		Body:        c.Request.Body,
+		EventID:     c.EventID,
 	}
-	if c.Request.ContentType != nil {
-		req.Header.Set("Content-Type", *c.Request.ContentType)
-	}
-	req.Header.Set("User-Agent", userAgent)
-
-	resp, err := client.Do(req)
-	if err != nil {
-		return response{Err: err}
-	}
-	defer resp.Body.Close()
-	text, err := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-	if err != nil && !errors.Is(err, io.EOF) {
-		return response{Status: resp.StatusCode, Err: err}
-	}
-	return response{Status: resp.StatusCode, Body: string(text)}
 }

@@ -105,7 +105,7 @@ var _ = Describe("sgkit run", func() {
 		code, stdout, stderr := sgkitRun("--collector", proxy.URL, "--timeout", "2s")
 		Expect(code).To(Equal(exitFail), stdout+stderr)
 		Expect(stdout).To(ContainSubstring("collector response: event "))
-		Expect(stdout).To(ContainSubstring("actual:   500 internal server error"))
+		Expect(stdout).To(ContainSubstring("actual:   500 Internal Server Error"))
 		Expect(stdout).To(ContainSubstring("\nFAIL: "))
 	})
 
