@@ -118,7 +118,8 @@ var _ = Describe("PostgreSQL load", Ordered, Label("database"), func() {
 
 		// The correct row holds the UTC instant. A timestamp without time
 		// zone ignores the -04:00 and keeps 10:52:30, four hours off
-		// (PostgreSQL documentation, Date/Time Types; Redshift does the same).
+		// (PostgreSQL documentation, Date/Time Types; Amazon Redshift
+		// Database Developer Guide, Datetime types).
 		Expect(*row.Map()["occurred_at"]).To(Equal("2022-01-20 14:52:30"))
 		Expect(readBack(row)["occurred_at"]).To(Equal(text("2022-01-20 10:52:30")))
 

@@ -57,8 +57,8 @@ func checkValue(col Column, value, source *string) []Issue {
 	v := *value
 	switch col.Type.Name {
 	case "VARCHAR":
-		// Redshift: "VARCHAR ... lengths are defined in terms of bytes, not
-		// characters" (Character types page of the Redshift Database Developer Guide).
+		// "CHAR and VARCHAR data types are defined in terms of bytes, not
+		// characters" (Amazon Redshift Database Developer Guide, Character types).
 		if len(v) > col.Type.Length {
 			return []Issue{{col.Name, RuleVarcharBytes, fmt.Sprintf(
 				"%d bytes (%d characters) exceed %s, which Redshift measures in bytes of UTF-8: "+
@@ -72,7 +72,7 @@ func checkValue(col Column, value, source *string) []Issue {
 			issues = append(issues, Issue{col.Name, RuleCharBytes, fmt.Sprintf(
 				"%d bytes exceed %s: COPY rejects the row", len(v), col.Type)})
 		}
-		// Redshift: "A CHAR column can only contain single-byte characters".
+		// "A CHAR column can only contain single-byte characters" (same page).
 		if len(v) != utf8.RuneCountInString(v) {
 			issues = append(issues, Issue{col.Name, RuleCharSingleByte,
 				"multi-byte UTF-8 characters in a CHAR column, which Redshift allows single-byte characters only"})
@@ -95,6 +95,9 @@ func checkTimestamp(col Column, source *string) []Issue {
 			"%q is not a date-time a TIMESTAMP column can load: COPY rejects the row", *source)}}
 	}
 
+	// For TIMESTAMP "time zone values in input strings are ignored", and
+	// its resolution is one microsecond (Amazon Redshift Database Developer
+	// Guide, Datetime types). PostgreSQL 15 does the same.
 	var issues []Issue
 	if ts.OffsetSeconds != 0 {
 		issues = append(issues, Issue{col.Name, RuleTimestampOffset, fmt.Sprintf(
