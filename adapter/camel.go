@@ -19,7 +19,7 @@ func camelCase(key string) string {
 	if r < 0x10000 {
 		// Character.toLowerCase(char) maps one BMP character to one character. A
 		// supplementary first character is a high surrogate there, left alone.
-		lowered = string(unicode.ToLower(r)) + key[size:]
+		lowered = string(javaToLower(r)) + key[size:]
 	}
 
 	// The regex runs over the whole string, the lowered first character included.
@@ -36,6 +36,16 @@ func camelCase(key string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// javaToLower is Character.toLowerCase(char) of OpenJDK 17, whose Unicode 13
+// tables lack the case pairs Unicode 14 added and Go's tables have.
+func javaToLower(r rune) rune {
+	switch r {
+	case 0x2C2F, 0xA7C0, 0xA7D0, 0xA7D6, 0xA7D8:
+		return r
+	}
+	return unicode.ToLower(r)
 }
 
 func isWordChar(c byte) bool {

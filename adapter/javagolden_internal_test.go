@@ -19,7 +19,9 @@ import (
 //     three bytes over 26 boundary values and of four bytes over 12, as
 //     "<input hex> <UTF-16 units hex>" (Charset.decode gave the same result);
 //   - javauri_illegal.txt: the BMP ranges for which
-//     URI.create("http://localhost/?a" + c + "b") throws.
+//     URI.create("http://localhost/?a" + c + "b") throws;
+//   - javalower.txt: Character.toLowerCase(char) for every BMP character it
+//     changes.
 
 var _ = Describe("Java behaviour reproduced", func() {
 	It("decodes malformed UTF-8 with Java's replacement granularity", func() {
@@ -76,6 +78,33 @@ var _ = Describe("Java behaviour reproduced", func() {
 			if uerr != nil {
 				gm.Expect(uerr.index).To(gm.Equal(19), "U+%04X", r)
 			}
+		}
+	})
+
+	It("lowercases a key's first character as Character.toLowerCase does", func() {
+		raw, err := os.ReadFile("testdata/javalower.txt")
+		gm.Expect(err).NotTo(gm.HaveOccurred())
+		java := map[rune]rune{}
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			if strings.HasPrefix(line, "#") {
+				continue
+			}
+			from, to, _ := strings.Cut(line, " ")
+			a, err := strconv.ParseUint(from, 16, 32)
+			gm.Expect(err).NotTo(gm.HaveOccurred())
+			b, err := strconv.ParseUint(to, 16, 32)
+			gm.Expect(err).NotTo(gm.HaveOccurred())
+			java[rune(a)] = rune(b)
+		}
+		for r := rune(0); r < 0x10000; r++ {
+			if r >= 0xD800 && r <= 0xDFFF {
+				continue
+			}
+			want, changed := java[r]
+			if !changed {
+				want = r
+			}
+			gm.Expect(javaToLower(r)).To(gm.Equal(want), "U+%04X", r)
 		}
 	})
 
