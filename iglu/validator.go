@@ -23,6 +23,11 @@ var MetaSchemaKey = MustParseURI("iglu:com.snowplowanalytics.self-desc/schema/js
 // runes as Java's codePointCount does. Failures are reported as
 // iglu-scala-client's ValidatorReport. A Validator is safe for concurrent
 // use and compiles each schema once.
+//
+// NOTE: gojsonschema accepts a number written with a fraction, such as 1.0,
+// for "type": "integer". circe keeps 1.0 as a decimal, which circeToJackson
+// turns into a DecimalNode that networknt reports as "number found, integer
+// expected". sgkit does not reproduce that difference.
 type Validator struct {
 	resolver *Resolver
 
