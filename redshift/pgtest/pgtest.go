@@ -79,6 +79,10 @@ func (s *Server) Connect(ctx context.Context, database string) (*pgx.Conn, error
 
 // Stop stops a throwaway server and removes its folder; for an external
 // server it does nothing.
+//
+// NOTE: a test binary killed before Stop (for example by go test -timeout)
+// leaves its server running with its folder /tmp/sgkit-pg-*; stop it with
+// pg_ctl stop -D /tmp/sgkit-pg-*/data, run as user postgres under root.
 func (s *Server) Stop() error {
 	if s.External {
 		return nil
