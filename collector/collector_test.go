@@ -208,6 +208,51 @@ var _ = Describe("Collector HTTP behaviour", func() {
 	})
 })
 
+var _ = Describe("SP-Anonymous requests", func() {
+	var (
+		srv    *collector.Server
+		client *micro.Client
+	)
+
+	BeforeEach(func() {
+		srv, client = startCollector(collector.WithClock(func() time.Time { return fixedNow }))
+	})
+
+	It("set no cookie when the request had none", func() {
+		resp := post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody, "SP-Anonymous", "*")
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		Expect(resp.Header.Values("Set-Cookie")).To(BeEmpty())
+	})
+
+	It("expire the request's cookie", func() {
+		resp := post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody,
+			"SP-Anonymous", "*", "Cookie", "sp=6b1b2c8e-93c0-4c2e-8d1f-1b2c3d4e5f60")
+		// Service.cookieHeader: empty content, expiry one cookie lifetime ago.
+		Expect(resp.Header.Get("Set-Cookie")).To(Equal("sp=; Expires=Sat, 29 Aug 2020 12:01:05 GMT; Path=/; SameSite=None; Secure; HttpOnly"))
+	})
+
+	It("record no address, user id or identifying header", func() {
+		post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody,
+			"SP-Anonymous", "*", "X-Forwarded-For", "203.0.113.9", "Cookie", "sp=6b1b2c8e-93c0-4c2e-8d1f-1b2c3d4e5f60")
+		var events []micro.GoodEvent
+		eventually(func(g Gomega) {
+			var err error
+			events, err = client.Good(context.Background(), nil)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(events).To(HaveLen(1))
+		})
+		raw, err := events[0].DecodeRawEvent()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(raw.Context.UserID).To(HaveValue(Equal("00000000-0000-0000-0000-000000000000")))
+		Expect(raw.Context.IPAddress).To(HaveValue(Equal("unknown")))
+		for _, h := range raw.Context.Headers {
+			Expect(h).NotTo(HavePrefix("Cookie:"))
+			Expect(h).NotTo(HavePrefix("X-Forwarded-For:"))
+		}
+		Expect(raw.Context.Headers).To(ContainElement("Sp-Anonymous: *"))
+	})
+})
+
 var _ = Describe("Custom cookie name", func() {
 	It("names the cookie it sets and reads", func() {
 		srv, _ := startCollector(collector.WithCookieName("micro"))
@@ -298,6 +343,21 @@ var _ = Describe("Good events in /micro/good", func() {
 		Expect(string(events[0].Event)).To(ContainSubstring(`"contexts":{},`))
 		Expect(string(events[0].Event)).To(ContainSubstring(`"derived_contexts":{},`))
 		Expect(string(events[0].Event)).To(HavePrefix(`{"app_id":null,"platform":"srv",`))
+	})
+
+	It("records the first X-Forwarded-For address", func() {
+		// http4s Request.from, which Service.extractIp reads.
+		post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody, "X-Forwarded-For", "203.0.113.9, 10.0.0.1")
+		var events []micro.GoodEvent
+		eventually(func(g Gomega) {
+			var err error
+			events, err = client.Good(ctx, nil)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(events).To(HaveLen(1))
+		})
+		raw, err := events[0].DecodeRawEvent()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(raw.Context.IPAddress).To(HaveValue(Equal("203.0.113.9")))
 	})
 
 	It("generates an event_id when no eid was sent", func() {

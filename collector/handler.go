@@ -189,7 +189,9 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, ver
 	h.process(cp)
 
 	header := w.Header()
-	header.Add("Set-Cookie", h.setCookie(cp.NetworkUserID))
+	if cookie := h.setCookie(r, cp.NetworkUserID); cookie != "" {
+		header.Add("Set-Cookie", cookie)
+	}
 	header.Set("Access-Control-Allow-Origin", allowOrigin(r))
 	header.Set("Access-Control-Allow-Credentials", "true")
 	if post {
@@ -206,10 +208,20 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, ver
 
 // setCookie renders the network user id cookie with the collector's cookie
 // defaults (secure, httpOnly, SameSite=None, 365 days, no domain) in the
-// attribute order of http4s 0.23 ResponseCookie.render.
-func (h *Handler) setCookie(nuid string) string {
-	expires := h.cfg.now().Add(cookieExpiration).UTC().Format(http.TimeFormat)
-	return h.cfg.cookieName + "=" + nuid + "; Expires=" + expires + "; Path=/; SameSite=None; Secure; HttpOnly"
+// attribute order of http4s 0.23 ResponseCookie.render. For a request with
+// SP-Anonymous, Service.cookieHeader expires the request's cookie, or sets
+// none when the request had none, and "" is returned.
+func (h *Handler) setCookie(r *http.Request, nuid string) string {
+	expires := h.cfg.now().Add(cookieExpiration)
+	if isAnonymous(r) {
+		if _, err := r.Cookie(h.cfg.cookieName); err != nil {
+			return ""
+		}
+		nuid = ""
+		expires = h.cfg.now().Add(-cookieExpiration)
+	}
+	return h.cfg.cookieName + "=" + nuid + "; Expires=" + expires.UTC().Format(http.TimeFormat) +
+		"; Path=/; SameSite=None; Secure; HttpOnly"
 }
 
 // servePreflight is Service.preflightResponse.

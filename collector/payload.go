@@ -11,6 +11,10 @@ import (
 	"github.com/sgkit/sgkit/adapter"
 )
 
+// anonymousNUID is the network user id the collector records for a request
+// with the SP-Anonymous header (Service.spAnonymousNuid).
+const anonymousNUID = "00000000-0000-0000-0000-000000000000"
+
 // unknownIP is the address stream collector 3.4.0 records when it cannot
 // tell the client's (Service.ipAndPartitionKey).
 const unknownIP = "unknown"
@@ -27,7 +31,7 @@ func (h *Handler) buildPayload(r *http.Request, vendor, version string, body *st
 		QueryString: r.URL.RawQuery,
 		Body:        body,
 		Timestamp:   h.cfg.now().UTC().Truncate(1e6), // System.currentTimeMillis
-		IPAddress:   clientIP(r),
+		IPAddress:   unknownIP,
 		UserAgent:   r.Header.Get("User-Agent"),
 		RefererURI:  r.Header.Get("Referer"),
 	}
@@ -35,9 +39,24 @@ func (h *Handler) buildPayload(r *http.Request, vendor, version string, body *st
 		ct := values[0]
 		cp.ContentType = &ct
 	}
-	cp.Headers = requestHeaders(r)
-	cp.NetworkUserID = h.networkUserID(r)
+	// SP-Anonymous (Service.cookie) hides the client: no IP address, the
+	// all-zero network user id, and no X-Forwarded-For, X-Real-Ip or Cookie
+	// header in the recorded list.
+	anonymous := isAnonymous(r)
+	if !anonymous {
+		cp.IPAddress = clientIP(r)
+	}
+	cp.Headers = requestHeaders(r, anonymous)
+	cp.NetworkUserID = anonymousNUID
+	if !anonymous {
+		cp.NetworkUserID = h.networkUserID(r)
+	}
 	return cp
+}
+
+func isAnonymous(r *http.Request) bool {
+	_, ok := r.Header["Sp-Anonymous"]
+	return ok
 }
 
 // networkUserID is Service.networkUserId: the nuid query parameter, else
@@ -74,7 +93,7 @@ func clientIP(r *http.Request) string {
 // NOTE: http4s keeps the order and spelling of the header names as sent,
 // but net/http only has them canonicalised in a map. So sgkit lists Host
 // first and the others sorted by name.
-func requestHeaders(r *http.Request) []string {
+func requestHeaders(r *http.Request, anonymous bool) []string {
 	out := []string{"Host: " + r.Host}
 	names := make([]string, 0, len(r.Header))
 	for name := range r.Header {
@@ -82,6 +101,9 @@ func requestHeaders(r *http.Request) []string {
 	}
 	slices.Sort(names)
 	for _, name := range names {
+		if anonymous && (name == "X-Forwarded-For" || name == "X-Real-Ip" || name == "Cookie") {
+			continue
+		}
 		for _, value := range r.Header[name] {
 			if name == "Cookie" {
 				if parsed, ok := parseRFC6265Cookie(value); ok {

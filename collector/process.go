@@ -72,6 +72,7 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 		return
 	}
 	h.store.add(rec)
+	h.log.Debug("payload stored", "path", cp.Path, "outcome", pred.Outcome, "network_userid", cp.NetworkUserID)
 }
 
 func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayload, stored *string) (record, error) {
