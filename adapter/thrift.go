@@ -34,7 +34,12 @@ type thriftField struct {
 // when present.
 func thriftFields(cp CollectorPayload) []thriftField {
 	str := func(s string) *string { return &s }
-	ts := cp.Timestamp.UnixMilli()
+	// A payload without a collector time (as `sgkit predict` builds it
+	// without --timestamp) is written with 0, the Thrift default.
+	var ts int64
+	if !cp.Timestamp.IsZero() {
+		ts = cp.Timestamp.UnixMilli()
+	}
 	collector := cp.Collector
 	if collector == "" {
 		collector = DefaultCollectorName
