@@ -3,6 +3,7 @@ package adapter
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -55,13 +56,22 @@ func tsvSafe(s string) *string {
 	return &s
 }
 
-// AtomicError is enrich's AtomicError.ParseError: a raw-event parameter its
-// converter rejected.
+// AtomicError is enrich's AtomicError: a raw-event parameter its converter
+// rejected (ParseError), or an enriched field longer than the atomic schema
+// allows (FieldLengthError, Keyword KeywordLengthExceeded).
 type AtomicError struct {
 	Message string
 	Field   string
 	Value   *string
+	// Keyword is the report's keyword, KeywordParseError when empty.
+	Keyword string
 }
+
+// Keywords of atomic-field reports (AtomicError.keywordParse and keywordLength).
+const (
+	KeywordParseError     = "atomic_field_parse_error"
+	KeywordLengthExceeded = "atomic_field_length_exceeded"
+)
 
 // atomicReport is iglu-scala-client's ValidatorReport as enrich builds it
 // from an AtomicError (AtomicError.toValidatorReport): path is the field
@@ -80,7 +90,11 @@ type atomicReport struct {
 func AtomicViolation(errs []AtomicError) json.RawMessage {
 	reports := make([]atomicReport, len(errs))
 	for i, e := range errs {
-		reports[i] = atomicReport{Message: e.Message, Path: e.Field, Keyword: "atomic_field_parse_error", Targets: []string{}}
+		keyword := e.Keyword
+		if keyword == "" {
+			keyword = KeywordParseError
+		}
+		reports[i] = atomicReport{Message: e.Message, Path: e.Field, Keyword: keyword, Targets: []string{}}
 	}
 	type clientError struct {
 		DataReports []atomicReport `json:"dataReports"`
@@ -108,4 +122,55 @@ func NewSchemaViolations(proc Processor, at time.Time, messages []json.RawMessag
 // "yyyy-MM-dd HH:mm:ss.SSS" in UTC.
 func FormatEnrichedTimestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05.000")
+}
+
+// atomicLimits are the maxLength values of the atomic 1-0-0 schema for the
+// enriched fields sgkit predicts, in the order of AtomicFields.supportedFields.
+var atomicLimits = []struct {
+	field string
+	limit int
+}{
+	{"app_id", 255}, {"platform", 255}, {"event", 128}, {"event_id", 36}, {"v_tracker", 100},
+	{"v_collector", 100}, {"user_ipaddress", 128}, {"network_userid", 128}, {"page_url", 4096},
+	{"useragent", 1000}, {"event_vendor", 1000}, {"event_name", 1000}, {"event_format", 128},
+	{"event_version", 128},
+}
+
+// checkAtomicLengths is enrich's AtomicFieldsLengthValidator with the
+// reference configuration (acceptInvalid false): an enriched field longer
+// than its limit, counted in UTF-16 units as String.length does, turns a
+// good event into a schema_violations bad row. Enrich runs it after the
+// Iglu validation of the unstruct event, whose failure takes precedence.
+func (p *Predictor) checkAtomicLengths(cp CollectorPayload, pred *Prediction) {
+	var errs []AtomicError
+	for _, l := range atomicLimits {
+		v, ok := pred.Event[l.field].(string)
+		if !ok || utf16Len(v) <= l.limit {
+			continue
+		}
+		errs = append(errs, AtomicError{
+			Message: "Field is longer than maximum allowed size " + strconv.Itoa(l.limit),
+			Field:   l.field,
+			Value:   &v,
+			Keyword: KeywordLengthExceeded,
+		})
+	}
+	if len(errs) == 0 {
+		return
+	}
+	pred.Outcome = Bad
+	pred.BadRow = NewSchemaViolations(SgkitProcessor(), p.now(), []json.RawMessage{AtomicViolation(errs)},
+		atomicPayload(cp, rawParamsOf(pred.RawEvent), pred.Event, p.now()))
+	pred.Event = nil
+}
+
+// rawParamsOf rebuilds the raw parameter list of a predicted raw event.
+func rawParamsOf(re *RawEvent) rawParams {
+	keys := []string{"tv", "e", "p", "ue_pr"}
+	for _, k := range acceptedQueryParameters {
+		if _, ok := re.Parameters[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	return rawParams{values: re.Parameters, keys: scalaMapOrder(keys)}
 }

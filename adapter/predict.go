@@ -45,6 +45,9 @@ func (p *Predictor) Predict(cp CollectorPayload) (Prediction, error) {
 	if pred.Outcome == Good && p.Validator != nil {
 		p.validate(cp, &pred)
 	}
+	if pred.Outcome == Good {
+		p.checkAtomicLengths(cp, &pred)
+	}
 	if pred.Outcome == Good && p.Table != nil {
 		p.shred(cp, &pred)
 	}
