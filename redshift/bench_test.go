@@ -1,6 +1,7 @@
 package redshift_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/sgkit/sgkit/redshift"
@@ -50,8 +51,12 @@ func FuzzParseDDL(f *testing.F) {
 	})
 }
 
-// FuzzParseTimestamp checks that a parsed value's instant and local time
-// differ by exactly its offset.
+// dateTimeShape is the date-time grammar ParseTimestamp implements by hand
+// (ethlo ITU 1.7.0's shapes), as an independent check of what it accepts.
+var dateTimeShape = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`)
+
+// FuzzParseTimestamp checks that a parsed value has the date-time shape
+// and that its instant and local time differ by exactly its offset.
 func FuzzParseTimestamp(f *testing.F) {
 	f.Add("2022-01-20T10:52:30-04:00")
 	f.Add("2016-12-31T23:59:60Z")
@@ -60,6 +65,9 @@ func FuzzParseTimestamp(f *testing.F) {
 		ts, ok := redshift.ParseTimestamp(s)
 		if !ok {
 			return
+		}
+		if !dateTimeShape.MatchString(s) {
+			t.Fatalf("%q parsed but is not a date-time", s)
 		}
 		if got := ts.Local.Sub(ts.Instant).Seconds(); int(got) != ts.OffsetSeconds {
 			t.Fatalf("%q: local - instant = %vs, offset %ds", s, got, ts.OffsetSeconds)

@@ -3,8 +3,6 @@ package redshift
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -193,30 +191,62 @@ type Timestamp struct {
 	FractionDigits int
 }
 
-// dateTimeText is the ISO 8601 shape the Iglu schema's date-time format
-// accepts (ethlo ITU 1.7.0): T, t or a space between date and time,
-// optional fraction, Z, z or a ±hh:mm offset.
-var dateTimeText = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$`)
-
-// ParseTimestamp parses a date-time source value; ok is false when the text
-// is not a valid date-time, in which case a TIMESTAMP load fails.
+// ParseTimestamp parses a date-time source value in the ISO 8601 shape the
+// Iglu schema's date-time format accepts (ethlo ITU 1.7.0): YYYY-MM-DD, then
+// T, t or a space, hh:mm:ss, an optional fraction, then Z, z or ±hh:mm. ok
+// is false for any other text or an impossible date or time, which a
+// TIMESTAMP load rejects.
 func ParseTimestamp(s string) (ts Timestamp, ok bool) {
-	m := dateTimeText.FindStringSubmatch(s)
-	if m == nil {
+	// Fixed positions: 2006-01-02T15:04:05 is 19 bytes.
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+		(s[10] != 'T' && s[10] != 't' && s[10] != ' ') {
 		return Timestamp{}, false
 	}
-	n := make([]int, 6)
-	for i := range n {
-		n[i], _ = strconv.Atoi(m[i+1])
-	}
-	frac := m[7]
-	nanos := 0
-	if frac != "" {
-		digits := frac
-		if len(digits) > 9 {
-			digits = digits[:9]
+	n := [6]int{}
+	for i, span := range [6][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}} {
+		v, ok := digits(s[span[0]:span[1]])
+		if !ok {
+			return Timestamp{}, false
 		}
-		nanos, _ = strconv.Atoi(digits + strings.Repeat("0", 9-len(digits)))
+		n[i] = v
+	}
+
+	rest := s[19:]
+	frac := ""
+	if rest[0] == '.' {
+		end := 1
+		for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+			end++
+		}
+		if end == 1 {
+			return Timestamp{}, false
+		}
+		frac, rest = rest[1:end], rest[end:]
+	}
+	nanos := 0
+	for i := 0; i < 9; i++ {
+		nanos *= 10
+		if i < len(frac) {
+			nanos += int(frac[i] - '0')
+		}
+	}
+
+	offset, seconds := "", 0
+	switch {
+	case rest == "Z" || rest == "z":
+		offset = "+00:00"
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		h, okH := digits(rest[1:3])
+		m, okM := digits(rest[4:6])
+		if !okH || !okM || h > 23 || m > 59 {
+			return Timestamp{}, false
+		}
+		offset, seconds = rest, h*3600+m*60
+		if rest[0] == '-' {
+			seconds = -seconds
+		}
+	default:
+		return Timestamp{}, false
 	}
 
 	// A leap second (:60) passes the schema's date-time check (ethlo ITU
@@ -235,22 +265,6 @@ func ParseTimestamp(s string) (ts Timestamp, ok bool) {
 	}
 	local = local.Add(time.Duration(leap) * time.Second)
 
-	offset := m[8]
-	seconds := 0
-	if offset == "Z" || offset == "z" {
-		offset = "+00:00"
-	} else {
-		h, _ := strconv.Atoi(offset[1:3])
-		mi, _ := strconv.Atoi(offset[4:6])
-		if h > 23 || mi > 59 {
-			return Timestamp{}, false
-		}
-		seconds = h*3600 + mi*60
-		if offset[0] == '-' {
-			seconds = -seconds
-		}
-	}
-
 	return Timestamp{
 		Instant:        local.Add(-time.Duration(seconds) * time.Second),
 		Local:          local,
@@ -258,6 +272,18 @@ func ParseTimestamp(s string) (ts Timestamp, ok bool) {
 		OffsetSeconds:  seconds,
 		FractionDigits: len(frac),
 	}, true
+}
+
+// digits parses a run of ASCII digits.
+func digits(s string) (int, bool) {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	return v, true
 }
 
 // timestampInstant parses a TIMESTAMP source: an event's date-time, or
