@@ -48,8 +48,17 @@ func New(resolver *Resolver) *Validator {
 }
 
 // Default returns a Validator that resolves schemas from the embedded
-// static repository only.
-func Default() *Validator { return New(NewResolver(Embedded())) }
+// static repository only. Every call returns the same Validator, so each
+// schema is compiled once per process.
+func Default() *Validator {
+	defaultOnce.Do(func() { defaultValidator = New(NewResolver(Embedded())) })
+	return defaultValidator
+}
+
+var (
+	defaultOnce      sync.Once
+	defaultValidator *Validator
+)
 
 // Resolver returns the resolver the Validator looks schemas up with.
 func (v *Validator) Resolver() *Resolver { return v.resolver }
