@@ -62,14 +62,14 @@ func overLongExpectation(row *adapter.BadRow) string {
 // expectValidBadRow validates a bad row against the schema it names and
 // allows only the over-long expectation, reported exactly as the failed
 // anyOf alternative and its maxLength.
-func expectValidBadRow(row *adapter.BadRow, what string) {
-	Expect(row).NotTo(BeNil(), what)
+func expectValidBadRow(row *adapter.BadRow, label string) {
+	Expect(row).NotTo(BeNil(), label)
 	reports, err := iglu.Default().Validate(context.Background(), iglu.MustParseURI(row.Schema), row.Data)
-	Expect(err).NotTo(HaveOccurred(), what)
+	Expect(err).NotTo(HaveOccurred(), label)
 
 	messagePath := overLongExpectation(row)
 	if messagePath == "" {
-		Expect(reports).To(BeEmpty(), "%s: %s", what, row.Data)
+		Expect(reports).To(BeEmpty(), "%s: %s", label, row.Data)
 		return
 	}
 	Expect(reports).To(ConsistOf(
@@ -80,8 +80,8 @@ func expectValidBadRow(row *adapter.BadRow, what string) {
 			Keyword: "maxLength",
 			Targets: []string{"256"},
 		},
-	), "%s: %s", what, row.Data)
-	Expect(reports).To(ContainElement(HaveField("Path", messagePath)), what)
+	), "%s: %s", label, row.Data)
+	Expect(reports).To(ContainElement(HaveField("Path", messagePath)), label)
 }
 
 var _ = Describe("bad rows sgkit emits", func() {

@@ -8,7 +8,7 @@ import (
 // scalaMapOrder returns distinct keys, given in insertion order, in the
 // iteration order of the Scala 2.12 immutable.Map that holds them.
 //
-// networknt sees a schema only after iglu-scala-client's circeToJackson
+// networknt receives a schema only after iglu-scala-client's circeToJackson
 // (io.circe.jackson.snowplow) has rebuilt every JSON object from
 // obj.toList.toMap, and enrich 6.10 runs on Scala 2.12.20. Such a Map keeps
 // insertion order for up to four keys (Map1 to Map4) and iterates a
