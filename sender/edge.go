@@ -270,7 +270,7 @@ func (g *Generator) edgeRequest(index int) (Request, error) {
 		r.Query = query
 		r.EventID = *c.eid
 		if !g.opts.NoTag {
-			r.Query += "&aid=" + url.QueryEscape(g.opts.RunID)
+			r.Query += "&aid=" + g.aid
 		}
 	} else {
 		g.tag(&r, c.query, eid)

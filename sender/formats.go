@@ -17,41 +17,45 @@ const (
 // StatusGator's 2015 example (2015-04-15T16:48:52+00:00).
 const occurredAtLayout = "2006-01-02T15:04:05-07:00"
 
-// v1Fields are the v1 form fields in the order of the CloudFlare body in
-// enrich's StatusGatorAdapterSpec.
-var v1Fields = []string{
-	"service_name", "favicon_url", "status_page_url", "home_page_url",
-	"current_status", "last_status", "occurred_at",
-}
-
-// EncodeV1 returns the form-encoded v1 body of a change. Values are escaped
-// as Go's url.Values does (url.QueryEscape: space as '+', reserved
+// EncodeV1 returns the form-encoded v1 body of a change: the fields in the
+// order of the CloudFlare body in enrich's StatusGatorAdapterSpec, values
+// escaped as Go's url.Values does (url.QueryEscape: space as '+', reserved
 // characters as %XX), which reproduces the spec's body byte for byte.
 func EncodeV1(c StatusChange) string {
-	values := map[string]string{
-		"service_name":    c.Service.Name,
-		"favicon_url":     c.Service.IconURL(),
-		"status_page_url": c.Service.StatusPageURL,
-		"home_page_url":   c.Service.HomePageURL,
-		"current_status":  string(c.Current),
-		"last_status":     string(c.Last),
-		"occurred_at":     c.OccurredAt.UTC().Format(occurredAtLayout),
-	}
-	return encodeForm(v1Fields, values)
+	return encodeV1(encodeV1Service(c.Service), c)
 }
 
-// encodeForm joins name=value pairs in the given order.
-func encodeForm(order []string, values map[string]string) string {
+// encodeV1Service returns the service's part of a v1 body, the same for
+// every change of the service.
+func encodeV1Service(s Service) string {
 	var b strings.Builder
-	for i, name := range order {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(name))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(values[name]))
-	}
+	b.Grow(256)
+	writeField(&b, "service_name", s.Name)
+	writeField(&b, "favicon_url", s.IconURL())
+	writeField(&b, "status_page_url", s.StatusPageURL)
+	writeField(&b, "home_page_url", s.HomePageURL)
 	return b.String()
+}
+
+// encodeV1 appends the change's fields to the service's part of the body.
+func encodeV1(service string, c StatusChange) string {
+	var b strings.Builder
+	b.Grow(len(service) + 96)
+	b.WriteString(service)
+	writeField(&b, "current_status", string(c.Current))
+	writeField(&b, "last_status", string(c.Last))
+	writeField(&b, "occurred_at", c.OccurredAt.UTC().Format(occurredAtLayout))
+	return b.String()
+}
+
+// writeField appends one name=value pair, after a '&' unless it is the first.
+func writeField(b *strings.Builder, name, value string) {
+	if b.Len() > 0 {
+		b.WriteByte('&')
+	}
+	b.WriteString(name)
+	b.WriteByte('=')
+	b.WriteString(url.QueryEscape(value))
 }
 
 // v2Body is the v2 JSON object. Its fields are in alphabetical order, as

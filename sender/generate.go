@@ -113,6 +113,8 @@ type Generator struct {
 	services map[int]*serviceState
 	edge     []edgeCase
 	position int
+	// aid is the escaped run id of the aid tag.
+	aid string
 }
 
 // serviceState is one service's part of the plan.
@@ -120,6 +122,8 @@ type serviceState struct {
 	history *history
 	faker   *gofakeit.Faker
 	last    *Request
+	// v1Service caches the service's escaped fields of a v1 body.
+	v1Service string
 }
 
 // NewGenerator checks opts and returns a generator at the plan's start.
@@ -151,6 +155,7 @@ func NewGenerator(opts Options) (*Generator, error) {
 		opts:      opts,
 		predictor: opts.Predictor,
 		services:  map[int]*serviceState{},
+		aid:       url.QueryEscape(opts.RunID),
 	}
 	if g.predictor == nil && !opts.SkipPredictions {
 		g.predictor = adapter.Default()
@@ -271,7 +276,7 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	if natural && st.last != nil {
 		r := *st.last
 		r.Index = index
-		r.Name = fmt.Sprintf("%s-%s-%06d", r.Format, r.Service, index)
+		r.Name = requestName(r.Format, r.Service, index)
 		r.Duplicate = NaturalDuplicate
 		r.DuplicateOf = st.last.Index
 		return r, nil
@@ -285,12 +290,12 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	}
 	// About one v3 webhook in seven is an early warning signal.
 	earlyWarning := format == FormatV3 && st.faker.Rand.Intn(7) == 0
-	change := st.history.next(earlyWarning)
+	change := st.history.next(earlyWarning, format == FormatV1)
 	eid := st.faker.UUID()
 
 	r := Request{
 		Index:   index,
-		Name:    fmt.Sprintf("%s-%s-%06d", format, g.catalog[s].Slug, index),
+		Name:    requestName(format, g.catalog[s].Slug, index),
 		Format:  format,
 		Method:  "POST",
 		Path:    StatusGatorPath,
@@ -298,7 +303,10 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	}
 	switch format {
 	case FormatV1:
-		r.ContentType, r.Body = ptr(ContentTypeForm), ptr(EncodeV1(change))
+		if st.v1Service == "" {
+			st.v1Service = encodeV1Service(g.catalog[s])
+		}
+		r.ContentType, r.Body = ptr(ContentTypeForm), ptr(encodeV1(st.v1Service, change))
 	case FormatV2:
 		r.ContentType, r.Body = ptr(ContentTypeJSON), ptr(EncodeV2(change))
 	case FormatV3:
@@ -329,7 +337,17 @@ func (g *Generator) tag(r *Request, query, eid string) {
 	if r.Query != "" {
 		r.Query += "&"
 	}
-	r.Query += "eid=" + url.QueryEscape(eid) + "&aid=" + url.QueryEscape(g.opts.RunID)
+	r.Query += "eid=" + url.QueryEscape(eid) + "&aid=" + g.aid
+}
+
+// requestName returns "format-slug-index", the index zero-padded to six
+// digits so names sort in plan order.
+func requestName(format Format, slug string, index int) string {
+	n := strconv.Itoa(index)
+	if len(n) < 6 {
+		n = "000000"[len(n):] + n
+	}
+	return string(format) + "-" + slug + "-" + n
 }
 
 func (g *Generator) predict(r *Request) error {

@@ -97,8 +97,10 @@ func newHistory(service Service, faker *gofakeit.Faker, start time.Time) *histor
 	return h
 }
 
-// next returns the service's next change and advances the history.
-func (h *history) next(earlyWarning bool) StatusChange {
+// next returns the service's next change and advances the history. With
+// statusOnly set it skips the incident text, components and offset, which
+// v1 does not send.
+func (h *history) next(earlyWarning, statusOnly bool) StatusChange {
 	f := h.faker
 	// Gaps are exponential: changes cluster during incidents.
 	gap := time.Duration(-math.Log(1-f.Rand.Float64()) * float64(meanGap))
@@ -123,6 +125,9 @@ func (h *history) next(earlyWarning bool) StatusChange {
 
 	change.Current = h.drawStatus(h.current)
 	h.current = change.Current
+	if statusOnly {
+		return change
+	}
 	change.Offset = h.drawOffset()
 	change.Message, change.Details = h.drawText(change.Current)
 	change.Components, change.ComponentStatuses = h.drawComponents(change.Last, change.Current)
@@ -166,13 +171,25 @@ var incidentMessages = map[Status][]string{
 	StatusMaintenance: {"", "Scheduled maintenance", "Database upgrade in progress"},
 }
 
+// incidentDetails are the detail texts status pages publish with an
+// incident message.
+var incidentDetails = []string{
+	"We are investigating reports of elevated error rates.",
+	"We have identified the cause and are implementing a fix.",
+	"A fix has been implemented and we are monitoring the results.",
+	"Some users are experiencing delays. We are working on a mitigation.",
+	"This incident has been resolved.",
+	"Maintenance is under way; some requests may fail during the window.",
+	"We are seeing increased latency in one region.",
+}
+
 func (h *history) drawText(current Status) (message, details string) {
 	msgs := incidentMessages[current]
 	message = msgs[h.faker.Rand.Intn(len(msgs))]
 	if message == "" {
 		return "", ""
 	}
-	return message, h.faker.Sentence(10)
+	return message, incidentDetails[h.faker.Rand.Intn(len(incidentDetails))]
 }
 
 var componentNames = []string{"API", "Website", "Webhooks", "Dashboard", "Authentication", "Notifications", "Git Operations", "Payments", "Search", "CDN"}

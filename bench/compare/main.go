@@ -1,0 +1,73 @@
+// Command compare reads two vegeta results files, one written by the
+// vegeta CLI and one by sgkit load, and prints their metrics side by side
+// with the sgkit ÷ vegeta ratios of throughput and p99 latency.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: compare VEGETA_RESULTS SGKIT_RESULTS")
+		os.Exit(2)
+	}
+	peer, err := metrics(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+	own, err := metrics(os.Args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+
+	fmt.Printf("%-8s %10s %12s %12s %10s %10s %10s\n", "sender", "requests", "rate/s", "throughput/s", "p50", "p99", "success")
+	for _, row := range []struct {
+		name string
+		m    *vegeta.Metrics
+	}{{"vegeta", peer}, {"sgkit", own}} {
+		fmt.Printf("%-8s %10d %12.1f %12.1f %10s %10s %9.2f%%\n", row.name, row.m.Requests, row.m.Rate,
+			row.m.Throughput, row.m.Latencies.P50, row.m.Latencies.P99, row.m.Success*100)
+	}
+	fmt.Printf("throughput ratio (sgkit ÷ vegeta): %.3f\n", own.Throughput/peer.Throughput)
+	fmt.Printf("p99 latency ratio (sgkit ÷ vegeta): %.3f\n", float64(own.Latencies.P99)/float64(peer.Latencies.P99))
+}
+
+// metrics decodes a results file in any encoding vegeta reads.
+func metrics(path string) (*vegeta.Metrics, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+
+	dec := vegeta.DecoderFor(bufio.NewReader(file))
+	if dec == nil {
+		return nil, fmt.Errorf("%s: not a vegeta results file (gob, JSON or CSV)", path)
+	}
+	var m vegeta.Metrics
+	for {
+		var res vegeta.Result
+		err := dec.Decode(&res)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: decode result %d: %w", path, m.Requests+1, err)
+		}
+		m.Add(&res)
+	}
+	m.Close()
+	if m.Requests == 0 {
+		return nil, fmt.Errorf("%s: no results", path)
+	}
+	return &m, nil
+}
