@@ -116,4 +116,12 @@ var _ = g.Describe("match", func() {
 		Expect(m.byCase[0]).To(HaveLen(1))
 		Expect(m.byCase[1]).To(BeEmpty())
 	})
+
+	g.It("leaves a text match of another run alone", func() {
+		m := match(cases, "run-1", []observation{
+			{Outcome: adapter.Bad, Text: `querystring:eid=aaaaaaaa-0000-4000-8000-000000000001&aid=run-0`},
+		})
+		Expect(m.byCase[0]).To(BeEmpty())
+		Expect(m.unmatched).To(BeEmpty())
+	})
 })

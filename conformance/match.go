@@ -23,7 +23,7 @@ type matching struct {
 // A size_violation bad row keeps only a prefix of the serialized payload
 // (a tenth of the size limit, in stream collector's SplitBatch), so it may
 // lack the query string. Such a row is matched by searching its text for a
-// case's eid; failing that, it is given to a case predicted as a
+// case's eid and the run id; failing that, it is given to a case predicted as a
 // size_violation that has no observation yet. In a Micro shared by runs at
 // the same time, that last step can swap two runs' size violations.
 func match(cases []Case, runID string, obs []observation) matching {
@@ -45,7 +45,7 @@ func match(cases []Case, runID string, obs []observation) matching {
 			}
 			continue
 		}
-		if i, ok := findEventID(o.Text, cases); ok {
+		if i, ok := findEventID(o.Text, runID, cases); ok {
 			m.byCase[i] = append(m.byCase[i], o)
 			continue
 		}
@@ -66,8 +66,10 @@ func match(cases []Case, runID string, obs []observation) matching {
 	return m
 }
 
-func findEventID(text string, cases []Case) (int, bool) {
-	if text == "" {
+// findEventID searches an observation's text for a case's eid. The text
+// must hold the run id too, because a repeated seed repeats the eids.
+func findEventID(text, runID string, cases []Case) (int, bool) {
+	if text == "" || !strings.Contains(text, runID) {
 		return 0, false
 	}
 	lower := strings.ToLower(text)

@@ -78,8 +78,16 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	return report, nil
 }
 
+// refetchEvery is how many polls may skip reading the event lists because
+// /micro/all's total did not change. A Micro at its store limit drops old
+// events as it adds new ones, keeping the total, so the lists are read at
+// least this often anyway.
+const refetchEvery = 10
+
 // waitForResults polls Micro until every case in waitFor has an
 // observation or cfg.Timeout has passed, and returns the last matching.
+// Each poll reads /micro/all and reads the event lists, which can be
+// large, only when the total changed.
 func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []Case, waitFor []bool) (matching, error) {
 	deadline, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
@@ -89,18 +97,29 @@ func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []C
 	var last matching
 	var lastErr error
 	read := false
+	lastTotal, skipped := -1, 0
 	for {
-		obs, err := fetchObservations(deadline, mc)
-		switch {
-		case err == nil:
-			last, read, lastErr = match(cases, cfg.RunID, obs), true, nil
-			if last.accountedFor(waitFor) {
-				return last, nil
+		sum, err := mc.All(deadline)
+		fresh := err != nil || sum.Total != lastTotal || skipped >= refetchEvery
+		if fresh {
+			var obs []observation
+			if err == nil {
+				obs, err = fetchObservations(deadline, mc)
 			}
-		case ctx.Err() != nil:
-			return matching{}, ctx.Err()
-		case !errors.Is(err, context.DeadlineExceeded):
-			lastErr = err
+			switch {
+			case err == nil:
+				last, read, lastErr = match(cases, cfg.RunID, obs), true, nil
+				lastTotal, skipped = sum.Total, 0
+				if last.accountedFor(waitFor) {
+					return last, nil
+				}
+			case ctx.Err() != nil:
+				return matching{}, ctx.Err()
+			case !errors.Is(err, context.DeadlineExceeded):
+				lastErr = err
+			}
+		} else {
+			skipped++
 		}
 
 		select {
