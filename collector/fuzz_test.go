@@ -12,9 +12,8 @@ import (
 )
 
 // FuzzTrack posts arbitrary queries, content types and bodies to the
-// StatusGator path and checks that each one is answered 200 ok and either
-// stored or counted as outside the model: nothing is lost and nothing
-// panics.
+// StatusGator path. Each one must get 200 ok and be either stored or
+// counted as outside the model, so nothing is lost and nothing panics.
 func FuzzTrack(f *testing.F) {
 	f.Add("aid=x&eid=5a6b7c8d-1e2f-4a3b-9c4d-5e6f7a8b9c0d", formType, cloudFlareBody)
 	f.Add("", "application/json", `{"service_name":"CloudFlare"}`)
@@ -40,7 +39,7 @@ func FuzzTrack(f *testing.F) {
 		h.ServeHTTP(rec, req)
 
 		if rec.Code != http.StatusOK || rec.Body.String() != "ok" {
-			t.Fatalf("POST %s with %q answered %d %q, want 200 ok", target, contentType, rec.Code, rec.Body.String())
+			t.Fatalf("POST %s with %q returned %d %q, want 200 ok", target, contentType, rec.Code, rec.Body.String())
 		}
 		after := h.Stats()
 		accounted := (after.Received - before.Received) + (after.OutsideModel - before.OutsideModel)

@@ -45,7 +45,8 @@ var defaultSource = source{name: adapter.DefaultCollectorName, etl: adapter.Arti
 
 // Stats are counters of a Handler since it was built.
 type Stats struct {
-	// Received is the number of payloads stored or dropped.
+	// Received is the number of good events and bad rows added to the store,
+	// including those dropped later.
 	Received uint64 `json:"received"`
 	// Dropped is the number of stored events and bad rows that were
 	// removed, oldest first, because the store was full.
@@ -164,8 +165,8 @@ func vendorVersion(path string) (vendor, version string, ok bool) {
 func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, version string, post bool) {
 	var body *string
 	if post {
-		// The collector's EntityLimiter answers 413 past dropPayloadSize,
-		// which defaults to twice maxPayloadSize.
+		// The collector's EntityLimiter rejects a body past dropPayloadSize
+		// with 413, and dropPayloadSize defaults to twice maxPayloadSize.
 		limit := 2 * h.cfg.maxPayloadSize
 		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		if err != nil {

@@ -118,8 +118,8 @@ func requestHeaders(r *http.Request, anonymous bool) []string {
 }
 
 // parseRFC6265Cookie is stream collector 3.4.0's Rfc6265Cookie.parse: drop
-// the spaces, then every ';'-separated part holding a character outside
-// RFC 6265's cookie-octet set or '='.
+// the spaces, then every ';'-separated part with a character outside
+// RFC 6265's cookie-octet set.
 func parseRFC6265Cookie(raw string) (string, bool) {
 	parts := strings.Split(strings.ReplaceAll(raw, " ", ""), ";")
 	// Java's String.split drops trailing empty strings.
