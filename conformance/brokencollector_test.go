@@ -21,11 +21,11 @@ import (
 type fault int
 
 const (
-	// dropOne answers the first tracking request 200 ok and stores nothing
-	// for it.
+	// dropOne responds 200 ok to the first tracking request and stores
+	// nothing for it.
 	dropOne fault = iota
 	// acceptCharset strips a charset parameter from the Content-Type before
-	// the real collector sees it, so the request is stored as a good event
+	// the request reaches the real collector, so the request is stored as a good event
 	// although Snowplow's StatusGator adapter rejects such a content type.
 	acceptCharset
 	// changeField changes serviceName in one good event that /micro/good
@@ -34,9 +34,9 @@ const (
 	// shiftOccurredAt moves occurredAt one hour later in one good event
 	// that /micro/good returns.
 	shiftOccurredAt
-	// storeNothing answers every tracking request 200 ok and stores none.
+	// storeNothing responds 200 ok to every tracking request and stores none.
 	storeNothing
-	// answer500 answers every tracking request 500 and stores none.
+	// answer500 responds 500 to every tracking request and stores none.
 	answer500
 )
 

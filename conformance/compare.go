@@ -13,7 +13,7 @@ import (
 
 // Check names, one per kind of comparison.
 const (
-	// CheckResponse: the collector answered the request 200.
+	// CheckResponse: the collector responded 200 to the request.
 	CheckResponse = "collector response"
 	// CheckAccounted: exactly one good event or bad row shows the request,
 	// and nothing tagged with the run's aid is left unmatched.
@@ -91,8 +91,9 @@ func (e *evaluator) evaluate(c Case, resp response, obs []observation) {
 	e.evaluateWith(c, resp, obs, true)
 }
 
-// evaluateWith compares one case; accounted says whether the accounted-for
-// check applies, which it does not for a request the collector rejected.
+// evaluateWith compares one case. The accounted-for check applies only
+// when accounted is true, which it is not for a request the collector
+// rejected.
 func (e *evaluator) evaluateWith(c Case, resp response, obs []observation, accounted bool) {
 	ce := &caseEval{c: c, applied: map[string]bool{}}
 	result := EventResult{Event: c.EventID, Case: c.Name, Expected: describePrediction(c.Prediction),
@@ -215,7 +216,7 @@ func (e *evaluator) compareGood(ce *caseEval, o observation) {
 }
 
 // checkRowIssues fails the row issues the reference model does not also
-// predict; predicted ones are listed as known issues, because real
+// predict. Predicted ones are listed as known issues, because real
 // Snowplow's table definition has them too.
 func (e *evaluator) checkRowIssues(ce *caseEval, issues []adapter.RowIssue) {
 	ce.apply(CheckRowIssues)

@@ -51,13 +51,13 @@ type Config struct {
 	// waiting; DefaultPollInterval when zero.
 	PollInterval time.Duration
 	// RunID tags every request of the run as its aid (app_id), so a run
-	// counts only its own events in a shared Micro; a fresh id when empty.
+	// counts only its own events in a shared Micro. Empty means a fresh id.
 	RunID string
 	// Extra cases are sent in addition to the profile's corpus, e.g. a
 	// request a deployment-specific test needs.
 	Extra []Case
-	// Client asks the collector's /health and reads Micro; a client with a
-	// 10-second timeout when nil. The corpus itself goes out through
+	// Client requests the collector's /health and reads Micro; nil means a
+	// client with a 10-second timeout. The corpus itself goes out through
 	// sender.Sender, on vegeta's own client.
 	Client *http.Client
 }

@@ -29,7 +29,7 @@ type Case struct {
 	// EventID is the eid query parameter of Request exactly as sent; good
 	// events and bad rows are matched to the case by it.
 	EventID string `json:"eventId"`
-	// Prediction is what Snowplow makes of Request.
+	// Prediction is Snowplow's predicted output for Request.
 	Prediction adapter.Prediction `json:"prediction"`
 }
 
@@ -98,7 +98,7 @@ func SmokeExamples() ([]fixtures.Case, error) {
 		return nil, fmt.Errorf("load the public StatusGator examples: %w", err)
 	}
 	if len(examples) == 0 {
-		return nil, fmt.Errorf("load the public StatusGator examples: fixture group %q holds no case", smokeGroup)
+		return nil, fmt.Errorf("load the public StatusGator examples: fixture group %q is empty; add the examples as described in fixtures/README.md", smokeGroup)
 	}
 	return examples, nil
 }

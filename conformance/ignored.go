@@ -8,10 +8,10 @@ import (
 // IgnoredField is one field the comparison skips because its value
 // depends on the deployment or the moment, not on the request.
 type IgnoredField struct {
-	// Scope is where the field sits: "event" (an enriched event field, also
-	// skipped under payload.enriched of a schema_violations bad row), "bad
-	// row" (a path in any bad row's data), "bad row <type>" (a path in one
-	// bad row type's data) or "row" (a shredded Redshift column).
+	// Scope is where the field sits. "event" is an enriched event field,
+	// also skipped under payload.enriched of a schema_violations bad row.
+	// "bad row" is a path in any bad row's data, "bad row <type>" a path in
+	// one bad row type's data, and "row" a shredded Redshift column.
 	Scope  string
 	Field  string
 	Reason string

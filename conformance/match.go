@@ -23,8 +23,8 @@ type matching struct {
 // A size_violation bad row keeps only a prefix of the serialized payload
 // (a tenth of the size limit, in stream collector's SplitBatch), so it may
 // lack the query string. Such a row is matched by searching its text for a
-// case's eid and the run id; failing that, it is given to a case predicted as a
-// size_violation that has no observation yet. In a Micro shared by runs at
+// case's eid and the run id. Failing that, it is given to a case predicted
+// as a size_violation that has no observation yet. In a Micro shared by runs at
 // the same time, that last step can swap two runs' size violations.
 func match(cases []Case, runID string, obs []observation) matching {
 	m := matching{byCase: make([][]observation, len(cases))}

@@ -51,8 +51,8 @@ func fetchObservations(ctx context.Context, client *micro.Client) ([]observation
 	obs := make([]observation, 0, len(goods)+len(bads))
 	for i, g := range goods {
 		// Snowplow Micro 4.x keeps an event that failed validation as a bad
-		// row and also as an incomplete good event (enrich's emitFailed);
-		// the bad row stands for it.
+		// row and also as an incomplete good event (enrich's emitFailed).
+		// The bad row is the one compared.
 		if g.Incomplete {
 			continue
 		}
@@ -72,7 +72,7 @@ func fetchObservations(ctx context.Context, client *micro.Client) ([]observation
 	return obs, nil
 }
 
-// checkMicro asks GET /micro/all, which every Snowplow Micro answers.
+// checkMicro requests GET /micro/all, which every Snowplow Micro serves.
 func checkMicro(ctx context.Context, client *micro.Client) error {
 	if _, err := client.All(ctx); err != nil {
 		return &ConnectionError{Flag: "micro", URL: client.BaseURL(),
@@ -223,8 +223,8 @@ func findBadRow(errs []string) (*adapter.BadRow, map[string]any) {
 	return nil, nil
 }
 
-// decodeNumbers decodes JSON keeping numbers as json.Number, so a
-// comparison never loses digits to float64.
+// decodeNumbers decodes JSON keeping numbers as json.Number, so that a
+// comparison does not round them through float64.
 func decodeNumbers(raw []byte, into any) error {
 	if len(raw) == 0 {
 		return nil

@@ -1,9 +1,9 @@
 // Package conformance runs one conformance check of a Snowplow pipeline
-// for StatusGator webhooks: it builds a corpus of requests with their
-// predicted results, sends them to a collector, waits until Snowplow
-// Micro's API shows each of them, matches what it shows to the requests,
-// compares each with its prediction and reports every difference. Both
-// sgkit run and the Ginkgo suites in suites/ call Run.
+// for StatusGator webhooks. A run builds a corpus of requests with their
+// predicted results and sends them to a collector. It then waits until
+// Snowplow Micro's API lists each of them, matches the listed events to
+// the requests, compares each with its prediction and reports every
+// difference. Both sgkit run and the Ginkgo suites in suites/ call Run.
 package conformance
 
 import (
@@ -20,7 +20,7 @@ import (
 // run could not be carried out: an invalid Config (*ConfigError), a
 // collector or Micro that cannot be reached (*ConnectionError), a corpus
 // that cannot be built, or ctx ending. Every difference the pipeline makes
-// is in the Report instead, and Report.Passed tells whether there was any.
+// is in the Report instead, and Report.Passed reports whether there was any.
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -50,8 +50,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	report.Sent = len(cases)
 
-	// Only requests the collector accepted are waited for; the response
-	// check already fails the others.
+	// Only requests the collector accepted are waited for, because the
+	// response check already fails the others.
 	waitFor := make([]bool, len(cases))
 	for i, r := range responses {
 		waitFor[i] = r.Err == nil && r.Status == 200

@@ -20,7 +20,7 @@ type response struct {
 }
 
 // ConnectionError is a collector or Micro URL that could not be reached or
-// did not answer as a Snowplow collector or Micro does. Run returns it
+// did not respond as a Snowplow collector or Micro does. Run returns it
 // before sending anything, so a caller can tell a wrong URL from a
 // failed check.
 type ConnectionError struct {
@@ -36,8 +36,8 @@ func (e *ConnectionError) Error() string {
 
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
-// checkCollector asks GET /health, which the Snowplow collector and
-// Snowplow Micro answer with 200 ok.
+// checkCollector requests GET /health, to which the Snowplow collector and
+// Snowplow Micro respond 200 ok.
 func checkCollector(ctx context.Context, client *http.Client, base string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/health", nil)
 	if err != nil {

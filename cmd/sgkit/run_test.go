@@ -84,8 +84,8 @@ var _ = Describe("sgkit run", func() {
 		real := startSeparateCollector()
 		target, err := http.NewRequest(http.MethodGet, real, nil)
 		Expect(err).NotTo(HaveOccurred())
-		// The collector answers 500 to every tracking request and passes
-		// everything else to the real one.
+		// The proxy returns 500 for every tracking request and passes
+		// everything else to the real collector.
 		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost && !strings.HasPrefix(r.URL.Path, "/micro/") {
 				http.Error(w, "internal server error", http.StatusInternalServerError)
