@@ -34,6 +34,10 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 	if stored != nil {
 		cp.Headers = append(slices.Clip(cp.Headers), *stored)
 	}
+	// NOTE: sgkit uses one limit for the collector's sink maxBytes and its
+	// maxPayloadSize. At exactly the limit the collector would try to split
+	// the payload and write a different size_violation message, which sgkit
+	// does not model: such a payload is kept.
 	if size := adapter.ThriftSize(cp); int64(size) > h.cfg.maxPayloadSize {
 		h.storeSizeViolation(cp, stored, size)
 		return
