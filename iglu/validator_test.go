@@ -108,6 +108,19 @@ var _ = Describe("Validator", func() {
 		}}))
 	})
 
+	It("reports allOf failures as the members' errors", func() {
+		// networknt 1.0.76 AllOfValidator adds each member's errors and no
+		// message of its own.
+		fs := fstest.MapFS{pingKey.Path(): &fstest.MapFile{Data: []byte(withSelf(pingKey,
+			`{"allOf": [{"properties": {"a": {"type": "string"}}}, {"properties": {"b": {"maxLength": 1}}}]}`))}}
+		reports, err := iglu.New(iglu.NewResolver(iglu.EmbeddedRepository{FS: fs})).Validate(ctx, pingKey, []byte(`{"a": 1, "b": "xy"}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(reports).To(ConsistOf(
+			iglu.Report{Message: "$.a: integer found, string expected", Path: "$.a", Keyword: "type", Targets: []string{"integer", "string"}},
+			iglu.Report{Message: "$.b: may only be 1 characters long", Path: "$.b", Keyword: "maxLength", Targets: []string{"1"}},
+		))
+	})
+
 	It("validates self-describing JSON", func() {
 		key, reports, err := v.ValidateSelfDescribing(ctx, []byte(`{"schema":"iglu:com.statusgator/status_change/jsonschema/1-0-0","data":{"serviceName":"x"}}`))
 		Expect(err).NotTo(HaveOccurred())
