@@ -52,7 +52,8 @@ var IgnoredFields = []IgnoredField{
 	{"bad row", "payload.raw.userId", "the collector's sp cookie, a fresh UUID per request"},
 	{"bad row collector_payload_format_violation", "payload", "the serialized collector payload, which holds the timestamp, address and headers"},
 	{"bad row size_violation", "failure.actualSizeBytes", "the serialized payload's size, which includes the headers, address and timestamp"},
-	{"bad row size_violation", "payload.event", "a prefix of the serialized payload, which holds the timestamp, address and headers"},
+	{"bad row size_violation", "failure.expectation", "quotes the serialized payload's size, which includes the headers, address and timestamp"},
+	{"bad row size_violation", "payload", "the first tenth of the serialized payload as text, which holds the timestamp, address and headers"},
 
 	{"row", "root_tstamp", "the event's collector_tstamp"},
 }

@@ -54,7 +54,7 @@ var _ = g.Describe("IgnoredFields", func() {
 		g.Entry("failure message", "adapter_failures", "failure.messages[0].expectation", false),
 		g.Entry("enriched etl_tstamp", "schema_violations", "payload.enriched.etl_tstamp", true),
 		g.Entry("enriched app_id", "schema_violations", "payload.enriched.app_id", false),
-		g.Entry("size_violation payload prefix", "size_violation", "payload.event", true),
+		g.Entry("size_violation payload prefix", "size_violation", "payload", true),
 		g.Entry("adapter payload body", "adapter_failures", "payload.body", false),
 	)
 
@@ -102,7 +102,7 @@ var _ = g.Describe("match", func() {
 
 	g.It("gives a size_violation without eid to a predicted size_violation", func() {
 		m := match(cases, "run-1", []observation{
-			{Outcome: adapter.Bad, BadRow: sizeRow, Text: `{"payload":{"event":"CollectorPayload(schema:iglu:"}}`},
+			{Outcome: adapter.Bad, BadRow: sizeRow, Text: `{"payload":"CollectorPayload(schema:iglu:"}`},
 		})
 		Expect(m.byCase[0]).To(BeEmpty())
 		Expect(m.byCase[1]).To(HaveLen(1))

@@ -8,13 +8,18 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/sgkit/sgkit/adapter"
 	"github.com/sgkit/sgkit/collector"
 	"github.com/sgkit/sgkit/conformance"
+	"github.com/sgkit/sgkit/fixtures"
 )
 
 // startCollector starts an embedded collector for one spec.
@@ -68,6 +73,42 @@ var _ = Describe("Run", func() {
 		Expect(second.Passed()).To(BeTrue(), textOf(second))
 		Expect(second.Sent).To(Equal(first.Sent))
 		Expect(second.RunID).NotTo(Equal(first.RunID))
+	})
+
+	It("matches a size_violation bad row to its request", func(ctx SpecContext) {
+		// Stream collector's SplitBatch turns a payload over the size limit
+		// into a size_violation bad row (schema size_violation 1-0-0) whose
+		// maximumAllowedSizeBytes is the limit. The body stays under twice
+		// the limit, above which the embedded collector rejects the request.
+		const limit = 4096
+		ec, err := conformance.StartEmbeddedCollector(collector.WithMaxPayloadSize(limit),
+			collector.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) error { return ec.Stop(ctx) })
+
+		runID := conformance.NewRunID()
+		eid := uuid.NewString()
+		form := "application/x-www-form-urlencoded"
+		body := "service_name=" + strings.Repeat("a", limit)
+		tooBig := conformance.Case{
+			Name:    "over the size limit",
+			Request: fixtures.Request{Path: "/com.statusgator/v1", Query: "eid=" + eid + "&aid=" + runID, ContentType: &form, Body: &body},
+			EventID: eid,
+			Prediction: adapter.Prediction{Outcome: adapter.Bad, BadRow: &adapter.BadRow{
+				Schema: "iglu:com.snowplowanalytics.snowplow.badrows/size_violation/jsonschema/1-0-0",
+				Data:   json.RawMessage(`{"failure":{"maximumAllowedSizeBytes":4096}}`),
+			}},
+		}
+
+		report, err := conformance.Run(ctx, conformance.Config{CollectorURL: ec.URL(), RunID: runID,
+			Extra: []conformance.Case{tooBig}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(report.Passed()).To(BeTrue(), textOf(report))
+		Expect(report.Events).To(ContainElement(SatisfyAll(
+			HaveField("Event", eid),
+			HaveField("Observed", "bad size_violation"),
+			HaveField("Checks", HaveKeyWithValue(conformance.CheckBadRow, true)),
+		)))
 	})
 
 	Describe("reports", func() {
