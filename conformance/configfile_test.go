@@ -65,3 +65,41 @@ var _ = Describe("Suite config file", func() {
 		Expect(errors.Is(err, os.ErrNotExist)).To(BeTrue())
 	})
 })
+
+var _ = Describe("Suite environment", func() {
+	setenv := func(name, value string) {
+		old, had := os.LookupEnv(name)
+		Expect(os.Setenv(name, value)).To(Succeed())
+		DeferCleanup(func() {
+			if had {
+				Expect(os.Setenv(name, old)).To(Succeed())
+			} else {
+				Expect(os.Unsetenv(name)).To(Succeed())
+			}
+		})
+	}
+
+	It("reads both URLs", func() {
+		setenv(conformance.EnvCollectorURL, "http://127.0.0.1:9090")
+		setenv(conformance.EnvMicroURL, "http://127.0.0.1:9091")
+		fc, err := conformance.FileConfigFromEnv()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fc.Config(conformance.Smoke).CollectorURL).To(Equal("http://127.0.0.1:9090"))
+		Expect(fc.Config(conformance.Smoke).MicroURL).To(Equal("http://127.0.0.1:9091"))
+		Expect(fc.GroupOn(conformance.GroupFull)).To(BeTrue())
+	})
+
+	It("rejects a Micro URL without a collector URL", func() {
+		setenv(conformance.EnvCollectorURL, "")
+		setenv(conformance.EnvMicroURL, "http://127.0.0.1:9091")
+		_, err := conformance.FileConfigFromEnv()
+		Expect(err).To(MatchError(ContainSubstring("SGKIT_MICRO_URL is set but SGKIT_COLLECTOR_URL is not")))
+	})
+
+	It("names the variable with an invalid URL", func() {
+		setenv(conformance.EnvCollectorURL, "127.0.0.1:9090")
+		setenv(conformance.EnvMicroURL, "")
+		_, err := conformance.FileConfigFromEnv()
+		Expect(err).To(MatchError(ContainSubstring(`environment variable SGKIT_COLLECTOR_URL="127.0.0.1:9090"`)))
+	})
+})
