@@ -164,7 +164,11 @@ func (e *evaluator) compare(ce *caseEval, o observation) {
 	}
 	ce.apply(CheckOutcome)
 
-	if pred.RawEvent != nil && o.Params != nil {
+	switch {
+	case pred.RawEvent == nil:
+	case o.Params == nil:
+		ce.fail(CheckRawEvent, "rawEvent", "a raw event with the predicted parameters", "none")
+	default:
 		ce.diffs(CheckRawEvent, diffJSON("parameters", pred.RawEvent.Parameters, o.Params, diffOptions{Strict: true}))
 	}
 	if pred.Outcome == adapter.Good {

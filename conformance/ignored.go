@@ -85,7 +85,7 @@ func ignoredEventField(name string, requestHasNUID bool) bool {
 	if name == "network_userid" && requestHasNUID {
 		return false
 	}
-	return ignored("event", name)
+	return ignored("event", indexPattern.ReplaceAllString(name, ""))
 }
 
 // ignoredBadRowPath reports whether a path in the data of a bad row of the
