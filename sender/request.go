@@ -155,17 +155,40 @@ func (r Request) HTTPRequest(ctx context.Context, base *url.URL) (*http.Request,
 // Go's client writes URL.RequestURI() on the request line, which has no
 // fragment, so the collector receives exactly Path and Query.
 func (r Request) target(base *url.URL, seq, attempt int) vegeta.Target {
-	t := vegeta.Target{
-		Method: r.Method,
-		URL:    r.URL(base) + "#" + strconv.Itoa(seq) + "." + strconv.Itoa(attempt),
-	}
+	var u strings.Builder
+	u.Grow(len(base.Scheme) + len(base.Host) + len(r.Path) + len(r.Query) + 24)
+	u.WriteString(r.URL(base))
+	u.WriteByte('#')
+	u.WriteString(strconv.Itoa(seq))
+	u.WriteByte('.')
+	u.WriteString(strconv.Itoa(attempt))
+
+	t := vegeta.Target{Method: r.Method, URL: u.String()}
 	if r.Body != nil {
 		t.Body = []byte(*r.Body)
 	}
 	if r.ContentType != nil {
-		t.Header = http.Header{"Content-Type": {*r.ContentType}}
+		t.Header = contentTypeHeader(*r.ContentType)
 	}
 	return t
+}
+
+// Headers of the two content types StatusGator sends, shared by every
+// target: vegeta copies a target's headers into each request and never
+// writes to them.
+var (
+	formHeader = http.Header{"Content-Type": {ContentTypeForm}}
+	jsonHeader = http.Header{"Content-Type": {ContentTypeJSON}}
+)
+
+func contentTypeHeader(contentType string) http.Header {
+	switch contentType {
+	case ContentTypeForm:
+		return formHeader
+	case ContentTypeJSON:
+		return jsonHeader
+	}
+	return http.Header{"Content-Type": {contentType}}
 }
 
 // parseFragment returns the sequence number and attempt of a target URL
