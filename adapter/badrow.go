@@ -172,8 +172,8 @@ func NewSizeViolation(proc Processor, at time.Time, maxSize, actualSize int, msg
 }
 
 // takeUTF16 is Scala's StringOps.take(n) on a Java string: the first n
-// UTF-16 units. A surrogate pair cut in half leaves a lone surrogate in
-// Java, which becomes U+FFFD when the row is encoded as UTF-8.
+// UTF-16 units. A surrogate pair cut in half leaves a lone high surrogate,
+// which String.getBytes(UTF_8) writes as '?' (confirmed on OpenJDK 17).
 func takeUTF16(s string, n int) string {
 	if n <= 0 {
 		return ""
@@ -186,7 +186,7 @@ func takeUTF16(s string, n int) string {
 		}
 		if units+w > n {
 			if units < n {
-				return s[:i] + "\uFFFD"
+				return s[:i] + "?"
 			}
 			return s[:i]
 		}
