@@ -313,13 +313,39 @@ func (p *Predictor) enrich(cp CollectorPayload, params rawParams, pred *Predicti
 		}
 	}
 
-	if len(errs) > 0 {
-		pred.Outcome = Bad
-		pred.BadRow = NewSchemaViolations(SgkitProcessor(), p.now(), []json.RawMessage{AtomicViolation(errs)},
-			atomicPayload(cp, params, event, p.now()))
-		return
-	}
+	// Predict turns these into the bad row once the unstruct event has been
+	// validated, because enrich reports both in one row.
+	pred.atomicErrs = errs
 	pred.Event = event
+}
+
+// atomicFailure turns a prediction with atomic-field errors into enrich's
+// schema_violations row. Enrich collects them in the same phase as the
+// Iglu validation of the unstruct event (EnrichmentManager.mapAndValidateInput),
+// so the row lists the atomic violation first, then any Iglu violations
+// validate found, whose row already carries the richer payload.
+func (p *Predictor) atomicFailure(cp CollectorPayload, pred *Prediction) {
+	messages := []json.RawMessage{AtomicViolation(pred.atomicErrs)}
+	var payload any
+	if pred.Outcome == Bad && pred.BadRow != nil && pred.BadRow.Schema == SchemaViolationsSchema {
+		var row struct {
+			Failure struct {
+				Messages []json.RawMessage `json:"messages"`
+			} `json:"failure"`
+			Payload json.RawMessage `json:"payload"`
+		}
+		if err := json.Unmarshal(pred.BadRow.Data, &row); err == nil {
+			messages = append(messages, row.Failure.Messages...)
+			payload = row.Payload
+		}
+	}
+	if payload == nil {
+		payload = atomicPayload(cp, rawParamsOf(pred.RawEvent), pred.Event, p.now())
+	}
+	pred.Outcome = Bad
+	pred.BadRow = NewSchemaViolations(SgkitProcessor(), p.now(), messages, payload)
+	pred.Event = nil
+	pred.atomicErrs = nil
 }
 
 // firstIP is MiscEnrichments.extractIp: the text before the first ',', '|'

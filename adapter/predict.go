@@ -38,12 +38,15 @@ func (p *Predictor) Predict(cp CollectorPayload) (Prediction, error) {
 	if err != nil {
 		return Prediction{}, err
 	}
-	// TODO: when an atomic field (eid, p, ttm) fails and the unstruct event
-	// is also invalid, enrich lists both violations in one schema_violations
-	// row (atomic first). sgkit validates only events that passed the
-	// atomic fields, so such a row lists the atomic violation alone.
+	// Enrich's first phase checks the atomic fields (eid, p, ttm) and
+	// validates the unstruct event, and one schema_violations row reports
+	// the failures of both. The length check belongs to a later phase and
+	// runs only when the first found nothing.
 	if pred.Outcome == Good && p.Validator != nil {
 		p.validate(cp, &pred)
+	}
+	if len(pred.atomicErrs) > 0 {
+		p.atomicFailure(cp, &pred)
 	}
 	if pred.Outcome == Good {
 		p.checkAtomicLengths(cp, &pred)

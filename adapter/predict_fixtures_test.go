@@ -180,6 +180,32 @@ var _ = Describe("Predict on the request fixtures", func() {
 		requestEntries("adapter", "statusgator"),
 	)
 
+	It("reports atomic and Iglu violations in one row, atomic first", func() {
+		// EnrichmentManager.mapAndValidateInput logs setupEnrichedEvent's
+		// atomic errors, then IgluUtils.parseAndValidateInput's, in one phase.
+		full := adapter.Default()
+		full.Now = fixedNow
+		ct, body := adapter.FormContentType, "service_name=A&favicon_url=not-a-uri"
+		pred, err := full.Predict(adapter.CollectorPayload{
+			Path: "/com.statusgator/v1", QueryString: "eid=1-2-3-4-5", ContentType: &ct, Body: &body,
+		})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pred.Outcome).To(Equal(adapter.Bad))
+		Expect(pred.BadRow.Schema).To(Equal(adapter.SchemaViolationsSchema))
+		var row struct {
+			Failure struct {
+				Messages []struct {
+					SchemaKey string `json:"schemaKey"`
+				} `json:"messages"`
+			} `json:"failure"`
+		}
+		Expect(json.Unmarshal(pred.BadRow.Data, &row)).To(Succeed())
+		Expect(row.Failure.Messages).To(HaveLen(2))
+		Expect(row.Failure.Messages[0].SchemaKey).To(Equal(adapter.AtomicSchema))
+		Expect(row.Failure.Messages[1].SchemaKey).To(Equal(adapter.StatusChangeSchema))
+		checkOutcomeInvariant(pred)
+	})
+
 	It("writes the failure timestamp from Predictor.Now as java.time.Instant does", func() {
 		body := ""
 		pred, err := p.Predict(adapter.CollectorPayload{Path: "/com.statusgator/v1", Body: &body})

@@ -28,6 +28,10 @@ type Prediction struct {
 	Row map[string]*string `json:"row,omitempty"`
 	// RowIssues lists what the warehouse would reject or alter in Row.
 	RowIssues []RowIssue `json:"rowIssues,omitempty"`
+
+	// atomicErrs are the atomic-field errors of enrich's first phase, kept
+	// until the Iglu validation of the same phase has run (see Predict).
+	atomicErrs []AtomicError
 }
 
 // RawEvent is the adapter's output: the tracker-protocol parameters.
