@@ -102,7 +102,7 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 	started := time.Now()
 	main := s.attacker(client, s.Rate == 0, s.workers())
 	pacer := vegeta.Pacer(vegeta.ConstantPacer{Freq: s.Rate, Per: time.Second})
-	mainResults := main.Attack(plan.targeter(), pacer, s.Duration, attackName)
+	mainResults := buffer(main.Attack(plan.targeter(), pacer, s.Duration, attackName))
 
 	l := &resultLoop{
 		sender:       s,
@@ -112,7 +112,7 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 		main:         main,
 		record:       record,
 		state:        map[int]*RequestResult{},
-		retryResults: make(chan *vegeta.Result),
+		retryResults: make(chan *vegeta.Result, resultBuffer),
 		waveDone:     make(chan struct{}),
 		reason:       StopDone,
 	}
@@ -129,6 +129,23 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 		return rep, fmt.Errorf("write results: %w", l.encodeErr)
 	}
 	return rep, nil
+}
+
+// resultBuffer is how many results may wait for the result loop. vegeta's
+// workers hand each result over on an unbuffered channel and wait for the
+// receiver, so without this buffer the accounting would slow every worker.
+const resultBuffer = 4096
+
+// buffer returns a buffered copy of a result channel, closed after it.
+func buffer(in <-chan *vegeta.Result) <-chan *vegeta.Result {
+	out := make(chan *vegeta.Result, resultBuffer)
+	go func() {
+		defer close(out)
+		for res := range in {
+			out <- res
+		}
+	}()
+	return out
 }
 
 // resultLoop receives every attempt's result, keeps the accounting and
