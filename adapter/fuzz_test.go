@@ -52,7 +52,9 @@ func FuzzPredict(f *testing.F) {
 			f.Add(c.Request.Query, ct, hasCT, body, hasBody)
 		}
 	}
-	p := &adapter.Predictor{Now: fixedNow}
+	// The default Predictor, so Iglu validation and shredding are fuzzed too.
+	p := adapter.Default()
+	p.Now = fixedNow
 	f.Fuzz(func(t *testing.T, query, ct string, hasCT bool, body string, hasBody bool) {
 		cp := adapter.CollectorPayload{Path: "/com.statusgator/v1", QueryString: query}
 		if hasCT {
