@@ -109,17 +109,6 @@ func newAccounting(policy RetryPolicy, progress *Progress) *accounting {
 	}
 }
 
-// sent counts a request's first attempt going out.
-func (a *accounting) sent(r Request) {
-	a.report.Requests++
-	switch r.Duplicate {
-	case NaturalDuplicate:
-		a.report.Duplicates.Natural++
-	case SyntheticDuplicate:
-		a.report.Duplicates.Synthetic++
-	}
-}
-
 // attempt counts one completed attempt and returns whether it got a 200
 // and the kind of error when it got no response.
 func (a *accounting) attempt(res *vegeta.Result) (ok bool, kind ErrorKind) {

@@ -44,8 +44,24 @@ func encodeV1(service string, c StatusChange) string {
 	b.WriteString(service)
 	writeField(&b, "current_status", string(c.Current))
 	writeField(&b, "last_status", string(c.Last))
-	writeField(&b, "occurred_at", c.OccurredAt.UTC().Format(occurredAtLayout))
+	b.WriteString("&occurred_at=")
+	writeEscapedUTC(&b, c.OccurredAt)
 	return b.String()
+}
+
+// writeEscapedUTC writes t in UTC with a +00:00 offset, form-escaped as
+// url.QueryEscape would: 2016-05-19T09%3A26%3A31%2B00%3A00. It saves the
+// format-then-escape round trip for every v1 body of a load run.
+func writeEscapedUTC(b *strings.Builder, t time.Time) {
+	var buf [20]byte
+	for _, c := range t.UTC().AppendFormat(buf[:0], "2006-01-02T15:04:05") {
+		if c == ':' {
+			b.WriteString("%3A")
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString("%2B00%3A00")
 }
 
 // writeField appends one name=value pair, after a '&' unless it is the first.

@@ -96,13 +96,15 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 	defer client.CloseIdleConnections()
 
 	acct := newAccounting(s.Retry, s.Progress)
-	plan := newPlanTargeter(src, s.Collector)
+	// Requests are kept while in flight only when they may be retried or
+	// reported one by one.
+	plan := newPlanTargeter(src, s.Collector, record != nil || s.Retry.Retries > 0)
 	defer plan.stop()
 
 	started := time.Now()
 	main := s.attacker(client, s.Rate == 0, s.workers())
 	pacer := vegeta.Pacer(vegeta.ConstantPacer{Freq: s.Rate, Per: time.Second})
-	mainResults := buffer(main.Attack(plan.targeter(), pacer, s.Duration, attackName))
+	mainResults := main.Attack(plan.targeter(), pacer, s.Duration, attackName)
 
 	l := &resultLoop{
 		sender:       s,
@@ -121,6 +123,7 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 	plan.stop()
 	srcErr := plan.sourceErr()
 	rep := acct.close(time.Since(started))
+	rep.Duplicates = plan.duplicates()
 	rep.Stopped = l.reason
 	if srcErr != nil {
 		return rep, fmt.Errorf("generate requests: %w", srcErr)
@@ -131,22 +134,8 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 	return rep, nil
 }
 
-// resultBuffer is how many results may wait for the result loop. vegeta's
-// workers hand each result over on an unbuffered channel and wait for the
-// receiver, so without this buffer the accounting would slow every worker.
-const resultBuffer = 4096
-
-// buffer returns a buffered copy of a result channel, closed after it.
-func buffer(in <-chan *vegeta.Result) <-chan *vegeta.Result {
-	out := make(chan *vegeta.Result, resultBuffer)
-	go func() {
-		defer close(out)
-		for res := range in {
-			out <- res
-		}
-	}()
-	return out
-}
+// resultBuffer is how many retry results may wait for the result loop.
+const resultBuffer = 1024
 
 // resultLoop receives every attempt's result, keeps the accounting and
 // schedules retries. Only its goroutine touches its fields.
@@ -209,27 +198,33 @@ func (l *resultLoop) handle(res *vegeta.Result) {
 		// The result of a worker that found the plan done: no request.
 		return
 	}
-	req, _ := l.plan.request(seq)
 	if l.sender.Results != nil && l.encodeErr == nil {
 		l.encodeErr = l.sender.Results.Encode(res)
+	}
+	if attempt == 1 {
+		l.acct.report.Requests++
+	}
+	succeeded, kind := l.acct.attempt(res)
+	if l.acct.disabled() {
+		l.stop(StopDisabled)
+	}
+	if !l.plan.keep {
+		// Nothing to retry and no per-request results: the counts are all.
+		return
 	}
 
 	rr := l.state[seq]
 	if rr == nil {
+		req, _ := l.plan.request(seq)
 		rr = &RequestResult{Index: req.Index, Name: req.Name, Sent: true}
 		l.state[seq] = rr
-		l.acct.sent(req)
 	}
-	succeeded, kind := l.acct.attempt(res)
 	rr.Attempts = attempt
 	rr.Code = int(res.Code)
 	rr.ErrorKind = kind
 	rr.Error = res.Error
 	rr.Succeeded = succeeded
 
-	if l.acct.disabled() {
-		l.stop(StopDisabled)
-	}
 	policy := l.sender.Retry
 	if !succeeded && !l.stopping && policy.retryable(res.Code) && attempt <= policy.Retries {
 		l.pending.push(retry{due: time.Now().Add(policy.Delay(attempt)), seq: seq, attempt: attempt + 1})

@@ -192,6 +192,25 @@ var _ = Describe("Sender", func() {
 		Expect(rep.Stopped).To(Equal(sender.StopDone))
 	})
 
+	It("counts the duplicates it sends", func() {
+		stub := newStub(answer(200))
+		reqs := generate(sender.Options{Seed: 6, Count: 200, NaturalDuplicates: 0.2, SyntheticDuplicates: 0.2, SkipPredictions: true})
+		want := sender.Duplicates{}
+		for _, r := range reqs {
+			switch r.Duplicate {
+			case sender.NaturalDuplicate:
+				want.Natural++
+			case sender.SyntheticDuplicate:
+				want.Synthetic++
+			}
+		}
+		s := &sender.Sender{Collector: stub.url()}
+		rep, err := s.Send(context.Background(), reqs)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(want.Natural).To(BeNumerically(">", 0))
+		Expect(rep.Duplicates).To(Equal(want))
+	})
+
 	It("sends a stream for a duration", func() {
 		stub := newStub(answer(200))
 		gen, err := sender.NewGenerator(sender.Options{Seed: 3, SkipPredictions: true})

@@ -35,9 +35,9 @@ func (s *sliceSource) Next() (Request, error) {
 	return r, nil
 }
 
-// prefetch is how many requests the producer generates ahead of the
-// workers, so that building bodies and predictions overlaps with sending.
-const prefetch = 1024
+// batchSize is how many requests the producer builds before handing them
+// to the workers: one handover per batch keeps goroutine switches rare.
+const batchSize = 256
 
 // planned is one request with its sequence number in the run.
 type planned struct {
@@ -46,25 +46,33 @@ type planned struct {
 }
 
 // planTargeter feeds a Source to a vegeta attack. One goroutine draws from
-// the Source, which need not be safe for concurrent use, and numbers the
-// requests; the attack's workers take them from a buffered channel.
+// the Source, which need not be safe for concurrent use, numbers the
+// requests and passes them on in batches, so that building bodies runs
+// beside the sending instead of inside each worker's timed attempt.
 type planTargeter struct {
-	base  *url.URL
-	queue chan planned
-	quit  chan struct{}
-	once  sync.Once
+	base    *url.URL
+	batches chan []planned
+	quit    chan struct{}
+	once    sync.Once
 	// err is the Source's error other than ErrPlanDone, read after the
-	// queue is closed.
+	// producer closed batches.
 	err error
 
-	mu       sync.Mutex
-	inflight map[int]Request
+	// keep makes the targeter hold each request until forget is called.
+	keep bool
+
+	mu         sync.Mutex
+	current    []planned
+	done       bool
+	inflight   map[int]Request
+	duplicated Duplicates
 }
 
-func newPlanTargeter(src Source, base *url.URL) *planTargeter {
+func newPlanTargeter(src Source, base *url.URL, keep bool) *planTargeter {
 	t := &planTargeter{
 		base:     base,
-		queue:    make(chan planned, prefetch),
+		keep:     keep,
+		batches:  make(chan []planned, 4),
 		quit:     make(chan struct{}),
 		inflight: map[int]Request{},
 	}
@@ -73,20 +81,34 @@ func newPlanTargeter(src Source, base *url.URL) *planTargeter {
 }
 
 func (t *planTargeter) produce(src Source) {
-	defer close(t.queue)
-	for seq := 0; ; seq++ {
-		r, err := src.Next()
-		if err != nil {
-			if !errors.Is(err, ErrPlanDone) {
-				t.err = err
+	defer close(t.batches)
+	seq := 0
+	for {
+		batch := make([]planned, 0, batchSize)
+		for len(batch) < batchSize {
+			select {
+			case <-t.quit:
+				return
+			default:
 			}
-			return
+			r, err := src.Next()
+			if err != nil {
+				if !errors.Is(err, ErrPlanDone) {
+					t.err = err
+				}
+				if len(batch) > 0 {
+					select {
+					case t.batches <- batch:
+					case <-t.quit:
+					}
+				}
+				return
+			}
+			batch = append(batch, planned{seq: seq, req: r})
+			seq++
 		}
-		t.mu.Lock()
-		t.inflight[seq] = r
-		t.mu.Unlock()
 		select {
-		case t.queue <- planned{seq: seq, req: r}:
+		case t.batches <- batch:
 		case <-t.quit:
 			return
 		}
@@ -94,16 +116,55 @@ func (t *planTargeter) produce(src Source) {
 }
 
 // targeter returns the vegeta.Targeter of the first attempts. It returns
-// vegeta.ErrNoTargets once the Source is done, which ends the attack.
+// vegeta.ErrNoTargets once the Source is done or stop was called, which
+// ends the attack.
 func (t *planTargeter) targeter() vegeta.Targeter {
 	return func(tgt *vegeta.Target) error {
-		p, ok := <-t.queue
+		p, ok := t.take()
 		if !ok {
 			return vegeta.ErrNoTargets
 		}
 		*tgt = p.req.target(t.base, p.seq, 1)
 		return nil
 	}
+}
+
+func (t *planTargeter) take() (planned, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return planned{}, false
+	}
+	if len(t.current) == 0 {
+		// Workers that need a request wait here for the next batch.
+		batch, ok := <-t.batches
+		if !ok {
+			t.done = true
+			return planned{}, false
+		}
+		t.current = batch
+	}
+	p := t.current[0]
+	t.current = t.current[1:]
+	if t.keep {
+		t.inflight[p.seq] = p.req
+	}
+	// vegeta's worker attempts every target it takes, even when the attack
+	// stops meanwhile, so a request taken counts as sent.
+	switch p.req.Duplicate {
+	case NaturalDuplicate:
+		t.duplicated.Natural++
+	case SyntheticDuplicate:
+		t.duplicated.Synthetic++
+	}
+	return p, true
+}
+
+// duplicates returns the duplicates sent so far.
+func (t *planTargeter) duplicates() Duplicates {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.duplicated
 }
 
 // request returns the request with sequence number seq while it is in
@@ -122,15 +183,20 @@ func (t *planTargeter) forget(seq int) {
 	t.mu.Unlock()
 }
 
-// stop tells the producer to end. The producer may still be inside
-// Source.Next and finish that call after stop returns.
+// stop makes the targeter hand out no more requests and ends the producer.
 func (t *planTargeter) stop() {
 	t.once.Do(func() { close(t.quit) })
+	// A worker waiting for a batch holds mu until the producer, which has
+	// seen quit, closes batches.
+	t.mu.Lock()
+	t.done = true
+	t.mu.Unlock()
 }
 
-// sourceErr waits for the producer to finish and returns its error.
+// sourceErr waits for the producer to end and returns the Source's error,
+// if any.
 func (t *planTargeter) sourceErr() error {
-	for range t.queue {
+	for range t.batches {
 	}
 	return t.err
 }
