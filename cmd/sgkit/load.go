@@ -6,9 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/debug"
 
 	"github.com/sgkit/sgkit/sender"
 )
+
+// loadGCPercent is the garbage collector's target heap growth during a load
+// run, in percent.
+const loadGCPercent = 400
 
 func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sgkit load", flag.ContinueOnError)
@@ -71,6 +77,14 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := checkReachable(s.Collector); err != nil {
 		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
 		return exitUsage
+	}
+
+	if os.Getenv("GOGC") == "" {
+		// A load run's live heap is a few megabytes, while each attempt
+		// allocates in net/http. Collecting at 400% growth instead of 100%
+		// runs a quarter as many collections, for some more megabytes of
+		// heap. GOGC overrides it; the previous value returns afterwards.
+		defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	}
 
 	ctx, cancel := interruptContext()
