@@ -26,15 +26,14 @@ const (
 )
 
 // errorKinds maps error text fragments to kinds, first match wins. The
-// texts are those of Go's net/http client ("Client.Timeout exceeded"),
-// context ("context deadline exceeded"), net ("i/o timeout") and syscall
-// (ECONNREFUSED, ECONNRESET, EPIPE); io.EOF is a connection the server
-// closed without answering.
+// texts are those of Go's context ("context deadline exceeded", the
+// sender's attempt timeout), net ("i/o timeout") and syscall errors
+// (ECONNREFUSED, ECONNRESET, EPIPE). io.EOF is a connection the server
+// closed without a response.
 var errorKinds = []struct {
 	text string
 	kind ErrorKind
 }{
-	{"Client.Timeout exceeded", ErrorTimeout},
 	{"deadline exceeded", ErrorTimeout},
 	{"i/o timeout", ErrorTimeout},
 	{"connection refused", ErrorRefused},
@@ -54,7 +53,7 @@ func classify(errText string) ErrorKind {
 	return ErrorOther
 }
 
-// RequestResult is what happened to one request over all its attempts.
+// RequestResult is the outcome of one request over all its attempts.
 type RequestResult struct {
 	// Index and Name identify the request in the plan.
 	Index int    `json:"index"`

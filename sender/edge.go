@@ -15,7 +15,7 @@ import (
 type edgeCase struct {
 	// name is short and stable; reports and fixtures refer to it.
 	name string
-	// rule says which behaviour the case exercises.
+	// rule is the behaviour the case exercises.
 	rule string
 	// method is POST unless set.
 	method      string

@@ -17,10 +17,11 @@ const (
 // StatusGator's 2015 example (2015-04-15T16:48:52+00:00).
 const occurredAtLayout = "2006-01-02T15:04:05-07:00"
 
-// EncodeV1 returns the form-encoded v1 body of a change: the fields in the
-// order of the CloudFlare body in enrich's StatusGatorAdapterSpec, values
-// escaped as Go's url.Values does (url.QueryEscape: space as '+', reserved
-// characters as %XX), which reproduces the spec's body byte for byte.
+// EncodeV1 returns the form-encoded v1 body of a change. The fields come in
+// the order of the CloudFlare body in enrich's StatusGatorAdapterSpec, and
+// values are escaped as Go's url.Values does (url.QueryEscape: space as '+',
+// reserved characters as %XX). Together they reproduce the spec's body byte
+// for byte.
 func EncodeV1(c StatusChange) string {
 	return encodeV1(encodeV1Service(c.Service), c)
 }
@@ -205,8 +206,8 @@ func EncodeV3(c StatusChange) string {
 	})
 }
 
-// mustJSON marshals values built from strings and slices only, which
-// cannot fail.
+// mustJSON marshals the payload structs of this file, whose fields are
+// strings, slices and structs only, so json.Marshal cannot fail on them.
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {

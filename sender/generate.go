@@ -108,7 +108,7 @@ type Generator struct {
 	// cumulative is the running sum of service weights, to pick a service.
 	cumulative []float64
 	// schedule picks the service and duplicate kind of every plan position.
-	// Every shard draws it in full, so every shard sees the same plan.
+	// Every shard draws it in full, so every shard follows the same plan.
 	schedule *rand.Rand
 	services map[int]*serviceState
 	edge     []edgeCase

@@ -43,7 +43,7 @@ type StatusChange struct {
 	// Offset is the UTC offset v2 writes occurred_at in, in seconds.
 	Offset int
 	// Message and Details are the incident text; either may be empty, as
-	// StatusGator's v2 article says.
+	// StatusGator's v2 article notes.
 	Message string
 	Details string
 	// Components are the component changes; often none.

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// StopReason says why a run ended.
+// StopReason is the reason a run ended.
 type StopReason string
 
 // Stop reasons.
@@ -39,7 +39,7 @@ type Report struct {
 	// Attempts counts every HTTP attempt: Requests plus Retries.
 	Attempts int `json:"attempts"`
 	Retries  int `json:"retries"`
-	// Responses2xx counts attempts answered with any 2xx status.
+	// Responses2xx counts attempts that got any 2xx status.
 	Responses2xx int `json:"responses2xx"`
 	// Statuses counts attempts by response status code.
 	Statuses map[string]int `json:"statuses"`

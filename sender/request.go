@@ -3,10 +3,10 @@
 //
 // Contract for other packages (kept stable):
 //
-//   - Request is one planned HTTP request: Name, Format (v1, v2, v3, edge),
-//     Method, Path, Query (raw, without '?'), ContentType and Body (nil
-//     means no header and no body), EventID (the eid tag, "" when
-//     untagged) and Expected, the prediction of adapter.Default() for
+//   - Request is one planned HTTP request. Its fields are Name, Format (v1,
+//     v2, v3, edge), Method, Path, Query (raw, without '?'), ContentType and
+//     Body (nil means no header and no body), EventID (the eid tag, ""
+//     when untagged) and Expected, the prediction of adapter.Default() for
 //     Payload(). Index is the request's position in the whole plan, the
 //     same in every shard. Duplicate and DuplicateOf tell natural and
 //     synthetic duplicates apart.
@@ -47,7 +47,7 @@ const (
 	FormatMixed Format = "mixed"
 )
 
-// Duplicate tells whether a request repeats an earlier one.
+// Duplicate is the kind of repetition of an earlier request, if any.
 type Duplicate string
 
 // Kinds of duplicates, as snowplow-event-generator names them.
@@ -62,8 +62,8 @@ const (
 )
 
 // StatusGatorPath is the collector path that selects enrich's StatusGator
-// adapter; every generated request uses it unless an edge case says
-// otherwise.
+// adapter. Every generated request uses it, except the edge case about an
+// unknown version.
 const StatusGatorPath = "/com.statusgator/v1"
 
 // Request is one planned HTTP request to a collector.
@@ -105,7 +105,7 @@ func (r Request) Payload() adapter.CollectorPayload {
 		Body:        r.Body,
 	}
 	// The stream collector's Routes.scala reads a POST body as text, so a
-	// POST without a body is stored as ""; a GET or HEAD is stored with
+	// POST without a body is stored as "". It stores a GET or HEAD with
 	// neither body nor content type.
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// RetryPolicy is how the sender answers a failed attempt: when to try the
+// RetryPolicy is the sender's rule for failed attempts: when to try the
 // request again and when to give up on the whole integration.
 //
 // StatusGator documents only the outline: an attempt fails unless the

@@ -86,7 +86,7 @@ func (s *Sender) Run(ctx context.Context, src Source) (Report, error) {
 }
 
 // run is one attack plus its retries. The first attempts go out in one
-// vegeta attack paced by Rate; the retries that fall due together go out
+// vegeta attack paced by Rate. The retries that fall due together go out
 // in a short attack of their own, on the same HTTP client.
 func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr RequestResult)) (Report, error) {
 	if err := s.check(); err != nil {

@@ -30,7 +30,7 @@ type received struct {
 }
 
 // stubCollector is a real loopback HTTP server that records every request
-// and answers as its respond function says. respond gets the number of
+// and responds as its respond function decides. respond gets the number of
 // times the same query string was seen before, 0 for the first time.
 type stubCollector struct {
 	server  *httptest.Server
@@ -113,7 +113,7 @@ func failFirst(code int) func(http.ResponseWriter, *http.Request, int) outcome {
 	}
 }
 
-// hang answers only after the client gave up, so every attempt times out.
+// hang responds only after the client gave up, so every attempt times out.
 func hang(w http.ResponseWriter, r *http.Request, _ int) outcome {
 	<-r.Context().Done()
 	return "timeout"

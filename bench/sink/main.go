@@ -1,6 +1,6 @@
 // Command sink is the HTTP server the load benchmark sends to: it reads
-// each request body and answers 200 "ok", as a Snowplow collector does, so
-// that the benchmark measures the senders and not a pipeline.
+// each request body and responds 200 "ok", as a Snowplow collector does,
+// so that the benchmark measures the senders and not a pipeline.
 package main
 
 import (

@@ -75,7 +75,7 @@ func badFlag(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
-// options turns the flags into generator options; seedSet tells whether
+// options turns the flags into generator options. seedSet reports whether
 // --seed was given.
 func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
 	opts := sender.Options{
@@ -137,6 +137,7 @@ func (f *sendFlags) sender() (*sender.Sender, error) {
 	if err != nil {
 		return nil, badFlag("--collector: %v", err)
 	}
+
 	if f.rate < 0 {
 		return nil, badFlag("invalid --rate %d: use requests per second, 0 for as fast as --workers allow", f.rate)
 	}
@@ -152,6 +153,7 @@ func (f *sendFlags) sender() (*sender.Sender, error) {
 	if f.retryScale <= 0 {
 		return nil, badFlag("invalid --retry-scale %g: use a factor above 0, 1 for real time", f.retryScale)
 	}
+
 	s := &sender.Sender{
 		Collector:  base,
 		Rate:       f.rate,

@@ -28,8 +28,8 @@ func runSgkit(args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// countingSink is a loopback server that answers every request with code
-// and counts them.
+// countingSink is a loopback server that responds to every request with
+// code and counts them.
 func countingSink(code int) (*httptest.Server, *atomic.Int64) {
 	var hits atomic.Int64
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
