@@ -115,6 +115,9 @@ func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
 		opts.Start = t
 	}
 	if f.shard != "" {
+		if !seedSet {
+			return opts, badFlag("--shard needs --seed: give every machine the same --seed (and --run-id) so the shards split one plan")
+		}
 		shard, err := sender.ParseShard(f.shard)
 		if err != nil {
 			return opts, badFlag("invalid --shard: %v", err)
