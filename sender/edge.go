@@ -247,7 +247,7 @@ func (g *Generator) nextEdge() (Request, error) {
 func (g *Generator) edgeRequest(index int) (Request, error) {
 	c := g.edge[index%len(g.edge)]
 	// Each position has its own faker, so a shard's eids match the whole plan's.
-	eid := gofakeit.NewUnlocked(mix(g.opts.Seed, -1-int64(index))).UUID()
+	eid := newUUID(gofakeit.NewUnlocked(mix(g.opts.Seed, -1-int64(index))).Rand)
 
 	r := Request{
 		Index:       index,

@@ -1,6 +1,8 @@
 package sender
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -121,7 +123,10 @@ type Generator struct {
 type serviceState struct {
 	history *history
 	faker   *gofakeit.Faker
-	last    *Request
+	// last is the service's previous request, for duplicates; valid when
+	// hasLast is set. It is a copy, so that requests need no heap cell.
+	last    Request
+	hasLast bool
 	// v1Service caches the service's escaped fields of a v1 body.
 	v1Service string
 }
@@ -273,8 +278,8 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	natural := dup < g.opts.NaturalDuplicates
 	synthetic := !natural && dup < g.opts.NaturalDuplicates+g.opts.SyntheticDuplicates
 
-	if natural && st.last != nil {
-		r := *st.last
+	if natural && st.hasLast {
+		r := st.last
 		r.Index = index
 		r.Name = requestName(r.Format, r.Service, index)
 		r.Duplicate = NaturalDuplicate
@@ -283,7 +288,7 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	}
 
 	format := g.opts.Format
-	if synthetic && st.last != nil {
+	if synthetic && st.hasLast {
 		format = st.last.Format
 	} else if format == FormatMixed {
 		format = []Format{FormatV1, FormatV2, FormatV3}[st.faker.Rand.Intn(3)]
@@ -291,7 +296,7 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	// About one v3 webhook in seven is an early warning signal.
 	earlyWarning := format == FormatV3 && st.faker.Rand.Intn(7) == 0
 	change := st.history.next(earlyWarning, format == FormatV1)
-	eid := st.faker.UUID()
+	eid := newUUID(st.faker.Rand)
 
 	r := Request{
 		Index:   index,
@@ -312,7 +317,7 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	case FormatV3:
 		r.ContentType, r.Body = ptr(ContentTypeJSON), ptr(EncodeV3(change))
 	}
-	if synthetic && st.last != nil {
+	if synthetic && st.hasLast {
 		eid = st.last.EventID
 		r.Duplicate = SyntheticDuplicate
 		r.DuplicateOf = st.last.Index
@@ -322,7 +327,7 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 		return Request{}, err
 	}
 
-	st.last = &r
+	st.last, st.hasLast = r, true
 	return r, nil
 }
 
@@ -360,6 +365,29 @@ func (g *Generator) predict(r *Request) error {
 	}
 	r.Expected = pred
 	return nil
+}
+
+// newUUID returns a random (version 4) UUID drawn from r, so that a seed
+// reproduces its event ids. It draws two 64-bit numbers where gofakeit's
+// UUID draws sixteen.
+func newUUID(r *rand.Rand) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], r.Uint64())
+	binary.BigEndian.PutUint64(b[8:], r.Uint64())
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
 }
 
 // mix derives an independent seed from a seed and a stream number
