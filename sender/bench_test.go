@@ -62,6 +62,7 @@ func BenchmarkRun(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := &sender.Sender{Collector: base, Workers: 10}
+	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
 	rep, err := s.Run(context.Background(), g)

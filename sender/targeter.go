@@ -52,8 +52,10 @@ type planned struct {
 type planTargeter struct {
 	base    *url.URL
 	batches chan []planned
-	quit    chan struct{}
-	once    sync.Once
+	// free returns emptied batches to the producer for reuse.
+	free chan []planned
+	quit chan struct{}
+	once sync.Once
 	// err is the Source's error other than ErrPlanDone, read after the
 	// producer closed batches.
 	err error
@@ -61,8 +63,10 @@ type planTargeter struct {
 	// keep makes the targeter hold each request until forget is called.
 	keep bool
 
-	mu         sync.Mutex
+	mu sync.Mutex
+	// current is the batch being handed out, from index pos on.
 	current    []planned
+	pos        int
 	done       bool
 	inflight   map[int]Request
 	duplicated Duplicates
@@ -73,6 +77,7 @@ func newPlanTargeter(src Source, base *url.URL, keep bool) *planTargeter {
 		base:     base,
 		keep:     keep,
 		batches:  make(chan []planned, 4),
+		free:     make(chan []planned, 8),
 		quit:     make(chan struct{}),
 		inflight: map[int]Request{},
 	}
@@ -84,7 +89,12 @@ func (t *planTargeter) produce(src Source) {
 	defer close(t.batches)
 	seq := 0
 	for {
-		batch := make([]planned, 0, batchSize)
+		var batch []planned
+		select {
+		case batch = <-t.free:
+		default:
+			batch = make([]planned, 0, batchSize)
+		}
 		for len(batch) < batchSize {
 			select {
 			case <-t.quit:
@@ -135,17 +145,24 @@ func (t *planTargeter) take() (planned, bool) {
 	if t.done {
 		return planned{}, false
 	}
-	if len(t.current) == 0 {
+	if t.pos == len(t.current) {
+		if cap(t.current) == batchSize {
+			// The batch is used up: its array goes back to the producer.
+			select {
+			case t.free <- t.current[:0]:
+			default:
+			}
+		}
 		// Workers that need a request wait here for the next batch.
 		batch, ok := <-t.batches
 		if !ok {
 			t.done = true
 			return planned{}, false
 		}
-		t.current = batch
+		t.current, t.pos = batch, 0
 	}
-	p := t.current[0]
-	t.current = t.current[1:]
+	p := t.current[t.pos]
+	t.pos++
 	if t.keep {
 		t.inflight[p.seq] = p.req
 	}
