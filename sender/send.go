@@ -32,8 +32,10 @@ type Sender struct {
 	// Timeout bounds each attempt, response body included; 0 means
 	// vegeta.DefaultTimeout.
 	Timeout time.Duration
-	// Duration stops the first attempts after this long; 0 sends the whole
-	// Source. Retries already scheduled still run.
+	// Duration bounds the run: no first attempt starts after it, and
+	// retries not yet due when the last first attempt completes are
+	// dropped and reported as pending. 0 sends the whole Source and waits
+	// for every retry.
 	Duration time.Duration
 	// Retry is the retry policy; the zero value never retries.
 	Retry RetryPolicy
@@ -174,6 +176,9 @@ func (l *resultLoop) loop(ctx context.Context, mainResults <-chan *vegeta.Result
 		case res, ok := <-mainResults:
 			if !ok {
 				mainResults = nil
+				if l.sender.Duration > 0 {
+					l.dropPending()
+				}
 				continue
 			}
 			l.handle(res)
@@ -278,6 +283,11 @@ func (l *resultLoop) stop(reason StopReason) {
 	for _, a := range l.waves {
 		a.Stop()
 	}
+	l.dropPending()
+}
+
+// dropPending ends the requests whose retry is not yet due.
+func (l *resultLoop) dropPending() {
 	for _, r := range l.pending {
 		if rr := l.state[r.seq]; rr != nil {
 			rr.RetryPending = true

@@ -382,6 +382,21 @@ var _ = Describe("Sender", func() {
 		Expect(rep.Results[0].RetryPending).To(BeTrue())
 	})
 
+	It("drops retries not due when the duration ends", func() {
+		stub := newStub(answer(500))
+		gen, err := sender.NewGenerator(sender.Options{Seed: 3, SkipPredictions: true})
+		Expect(err).NotTo(HaveOccurred())
+		policy := sender.StatusGatorPolicy() // the first retry is 2 s away
+		policy.DisableAfter = 0
+		s := &sender.Sender{Collector: stub.url(), Rate: 100, Duration: 50 * time.Millisecond, Retry: policy}
+		rep, err := s.Run(context.Background(), gen)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Requests).To(BeNumerically(">", 0))
+		Expect(rep.Retries).To(Equal(0))
+		Expect(rep.Attempts).To(Equal(stub.total()))
+		Expect(rep.Stopped).To(Equal(sender.StopDone))
+	})
+
 	It("stops on cancel and returns the partial report", func() {
 		stub := newStub(answer(200))
 		ctx, cancel := context.WithCancel(context.Background())
