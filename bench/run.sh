@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Compares `sgkit load` with the vegeta CLI against the same local sink, at
-# the same rate and worker settings, one run each, and prints the
-# throughput and p99 ratios (sgkit ÷ vegeta). vegeta sends one static
-# target; sgkit generates every body as it sends.
+# the same rate and worker settings, and prints the throughput and p99
+# ratios (sgkit ÷ vegeta). vegeta sends one static target; sgkit generates
+# every body as it sends.
 #
 # usage: bench/run.sh [RATE] [DURATION] [WORKERS]
 #   RATE      requests per second, 0 for as fast as the workers allow (default 0)
 #   DURATION  length of each run, e.g. 10s (default 10s)
 #   WORKERS   worker count of both senders (default 10)
+# ROUNDS=n in the environment repeats the pair n times (default 1),
+# alternating which sender goes first, and prints the median ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rate=${1:-0}
 duration=${2:-10s}
 workers=${3:-10}
+rounds=${ROUNDS:-1}
 bin=$PWD/bin
 out=$(mktemp -d)
 sink_pid=""
@@ -26,6 +29,8 @@ trap cleanup EXIT
 mkdir -p "$bin"
 go build -o "$bin/sgkit" ./cmd/sgkit
 go build -o "$bin/bench-sink" ./bench/sink
+go build -o "$bin/bench-compare" ./bench/compare
+go build -o "$bin/bench-target" ./bench/target
 if [[ ! -x "$bin/vegeta" ]]; then
 	# bin/ is gitignored; the Go module proxy serves the CLI.
 	GOBIN="$bin" go install github.com/tsenart/vegeta/v12@v12.13.0
@@ -43,24 +48,32 @@ if [[ -z "$sink" ]]; then
 	exit 1
 fi
 
-# vegeta's static target: one realistic v1 request, as sgkit would send it.
-"$bin/sgkit" send --dump -n 1 --seed 1 --run-id bench >"$out/request.json"
-python3 - "$out" "$sink" <<'PY'
-import json, sys
-out, sink = sys.argv[1], sys.argv[2]
-r = json.load(open(out + "/request.json"))
-open(out + "/body", "w").write(r["body"])
-with open(out + "/targets", "w") as t:
-    t.write(f"POST {sink}{r['path']}?{r['query']}\nContent-Type: {r['contentType']}\n@{out}/body\n")
-PY
+# vegeta's static target: the first realistic v1 request of the same plan.
+"$bin/sgkit" send --dump -n 1 --seed 1 --run-id bench | "$bin/bench-target" "$sink" >"$out/targets.json"
 
 # vegeta needs a worker cap for an unpaced attack, as sgkit sets itself.
 cap=()
 if [[ "$rate" == 0 ]]; then cap=(-max-workers "$workers"); fi
 
-echo "sink $sink; rate $rate/s (0 = unpaced), duration $duration, workers $workers; $(nproc) CPUs"
-"$bin/vegeta" attack -targets "$out/targets" -rate "$rate" -duration "$duration" \
-	-workers "$workers" "${cap[@]}" >"$out/vegeta.bin"
-"$bin/sgkit" load --collector "$sink" --rate "$rate" --duration "$duration" \
-	--workers "$workers" --seed 1 --run-id bench --results "$out/sgkit.bin" >/dev/null 2>"$out/sgkit.log"
-go run ./bench/compare "$out/vegeta.bin" "$out/sgkit.bin"
+run_vegeta() {
+	"$bin/vegeta" attack -format json -targets "$out/targets.json" -rate "$rate" \
+		-duration "$duration" -workers "$workers" "${cap[@]}" >"$out/vegeta.bin"
+}
+run_sgkit() {
+	"$bin/sgkit" load --collector "$sink" --rate "$rate" --duration "$duration" \
+		--workers "$workers" --seed 1 --run-id bench --results "$out/sgkit.bin" \
+		>/dev/null 2>"$out/sgkit.log"
+}
+
+echo "sink $sink; rate $rate/s (0 = unpaced), duration $duration, workers $workers, $rounds round(s); $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg)"
+for round in $(seq "$rounds"); do
+	if ((round % 2)); then run_vegeta; run_sgkit; else run_sgkit; run_vegeta; fi
+	echo "round $round"
+	"$bin/bench-compare" "$out/vegeta.bin" "$out/sgkit.bin" | tee "$out/round$round.txt"
+done
+
+if ((rounds > 1)); then
+	median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+	echo "median throughput ratio (sgkit ÷ vegeta): $(grep -h '^throughput ratio' "$out"/round*.txt | awk '{print $NF}' | median)"
+	echo "median p99 latency ratio (sgkit ÷ vegeta): $(grep -h '^p99 latency ratio' "$out"/round*.txt | awk '{print $NF}' | median)"
+fi
