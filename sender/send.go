@@ -166,22 +166,27 @@ func (l *resultLoop) loop(ctx context.Context, mainResults <-chan *vegeta.Result
 	defer timer.Stop()
 
 	for mainResults != nil || l.running > 0 || len(l.pending) > 0 {
+		if l.running == 0 && len(l.pending) == 0 {
+			// No retry is scheduled or running, the usual case of a load
+			// run: a two-way select locks two channels per result, not five.
+			select {
+			case res, ok := <-mainResults:
+				l.receive(res, ok, &mainResults)
+			case <-done:
+				l.stop(StopCanceled)
+				done = nil
+			}
+			continue
+		}
+
 		var due <-chan time.Time
 		if len(l.pending) > 0 {
 			timer.Reset(time.Until(l.pending[0].due))
 			due = timer.C
 		}
-
 		select {
 		case res, ok := <-mainResults:
-			if !ok {
-				mainResults = nil
-				if l.sender.Duration > 0 {
-					l.dropPending()
-				}
-				continue
-			}
-			l.handle(res)
+			l.receive(res, ok, &mainResults)
 		case res := <-l.retryResults:
 			l.handle(res)
 		case <-l.waveDone:
@@ -193,6 +198,19 @@ func (l *resultLoop) loop(ctx context.Context, mainResults <-chan *vegeta.Result
 			done = nil
 		}
 		timer.Stop()
+	}
+}
+
+// receive handles one receive from the first attempts' results, which
+// close when the attack ends.
+func (l *resultLoop) receive(res *vegeta.Result, ok bool, mainResults *<-chan *vegeta.Result) {
+	if ok {
+		l.handle(res)
+		return
+	}
+	*mainResults = nil
+	if l.sender.Duration > 0 {
+		l.dropPending()
 	}
 }
 
