@@ -37,7 +37,8 @@ type Sender struct {
 	// dropped and reported as pending. 0 sends the whole Source and waits
 	// for every retry.
 	Duration time.Duration
-	// Retry is the retry policy; the zero value never retries.
+	// Retry is the retry policy; the zero value never retries, and a zero
+	// Scale means 1.
 	Retry RetryPolicy
 	// Results, when set, receives every attempt's vegeta Result, so that
 	// `vegeta report` and `vegeta plot` can read the run.

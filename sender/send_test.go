@@ -211,6 +211,16 @@ var _ = Describe("Sender", func() {
 		Expect(rep.Duplicates).To(Equal(want))
 	})
 
+	It("returns an empty report for no requests", func() {
+		stub := newStub(answer(200))
+		s := &sender.Sender{Collector: stub.url()}
+		rep, err := s.Send(context.Background(), nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Requests).To(BeZero())
+		Expect(rep.Stopped).To(Equal(sender.StopDone))
+		Expect(stub.total()).To(BeZero())
+	})
+
 	It("sends a stream for a duration", func() {
 		stub := newStub(answer(200))
 		gen, err := sender.NewGenerator(sender.Options{Seed: 3, SkipPredictions: true})
