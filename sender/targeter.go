@@ -37,7 +37,7 @@ func (s *sliceSource) Next() (Request, error) {
 
 // batchSize is how many requests the producer builds before handing them
 // to the workers: one handover per batch keeps goroutine switches rare.
-const batchSize = 256
+const batchSize = 64
 
 // planned is one request with its sequence number in the run.
 type planned struct {
