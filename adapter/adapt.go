@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sgkit/sgkit/internal/scalamap"
 )
 
 // StatusGator's place in enrich (AdapterRegistry.scala, StatusGatorAdapter.scala).
@@ -185,7 +187,7 @@ func rawEventParameters(query, body []NameValue) rawParams {
 			values[name] = *v
 		}
 	}
-	return rawParams{values: values, keys: scalaMapOrder(keys)}
+	return rawParams{values: values, keys: scalamap.Order(keys)}
 }
 
 func isAccepted(name string) bool {
@@ -235,7 +237,7 @@ func unstructEventJSON(body []NameValue) string {
 	}
 	var members []member
 	index := map[string]int{}
-	for _, name := range scalaMapOrder(fields.order) {
+	for _, name := range scalamap.Order(fields.order) {
 		key := camelCase(name)
 		v, _ := fields.get(name)
 		if i, dup := index[key]; dup {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sgkit/sgkit/internal/scalamap"
 )
 
 // What enrich does with the adapter's raw event (snowplow/enrich 6.10
@@ -172,5 +174,5 @@ func rawParamsOf(re *RawEvent) rawParams {
 			keys = append(keys, k)
 		}
 	}
-	return rawParams{values: re.Parameters, keys: scalaMapOrder(keys)}
+	return rawParams{values: re.Parameters, keys: scalamap.Order(keys)}
 }

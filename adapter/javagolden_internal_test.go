@@ -107,26 +107,4 @@ var _ = Describe("Java behaviour reproduced", func() {
 			gm.Expect(javaToLower(r)).To(gm.Equal(want), "U+%04X", r)
 		}
 	})
-
-	It("orders 35 keys as the Scala HashMap of CallrailAdapterSpec e1 does", func() {
-		// enrich's CallrailAdapterSpec e1 (commit 607962e): the query keys in
-		// request order, and the key order of its expected JSON string, which
-		// comes from a Scala 2.12 HashMap after "cv" and "nuid" are removed.
-		keys := strings.Fields(`answered callercity callercountry callername callernum callerstate
-			callerzip callsource datetime destinationnum duration first_call ga gclid id ip keywords
-			kissmetrics_id landingpage recording referrer referrermedium trackingnum transcription
-			utm_campaign utm_content utm_medium utm_source utm_term utma utmb utmc utmv utmx utmz`)
-		gm.Expect(scalaMapOrder(keys)).To(gm.Equal(strings.Fields(`duration utm_source utmv ip utmx ga
-			destinationnum datetime kissmetrics_id landingpage callerzip gclid callername utmb id
-			callernum utm_content trackingnum referrermedium utm_campaign keywords transcription utmz
-			utma referrer callerstate recording first_call utmc callercountry utm_medium callercity
-			utm_term answered callsource`)))
-	})
-
-	It("orders seven keys as the Scala HashMap of StatusGatorAdapterSpec e1 does", func() {
-		keys := []string{"service_name", "favicon_url", "status_page_url", "home_page_url", "current_status", "last_status", "occurred_at"}
-		gm.Expect(scalaMapOrder(keys)).To(gm.Equal([]string{
-			"last_status", "status_page_url", "service_name", "favicon_url", "occurred_at", "home_page_url", "current_status",
-		}))
-	})
 })

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/sgkit/sgkit/internal/scalamap"
 )
 
 // Report is one validation failure as iglu-scala-client's ValidatorReport
@@ -109,7 +111,7 @@ func translate(errs []gojsonschema.ResultError, instance []byte, order *property
 		if schemaKeyword == "additionalProperties" && len(r.Targets) == 1 {
 			// AdditionalPropertiesValidator walks the instance's keys, which
 			// circeToJackson put in Scala Map order too.
-			last.index = indexOf(scalaMapOrder(objectKeysAt(instance, segments)), r.Targets[0])
+			last.index = indexOf(scalamap.Order(objectKeysAt(instance, segments)), r.Targets[0])
 		}
 		out = append(out, keyed{report: r, key: append(steps, last)})
 	}
@@ -328,7 +330,7 @@ func locate(doc any, segments []string, order *propertyOrder) (string, []sortSte
 // propertyOrder records the order in which networknt's PropertiesValidator
 // visits the "properties" of a schema and of the schemas below it. That is
 // the order of the Jackson ObjectNode iglu-scala-client builds, which is the
-// Scala Map order of the schema document's keys (see scalaMapOrder).
+// Scala Map order of the schema document's keys (see scalamap.Order).
 type propertyOrder struct {
 	names    []string
 	children map[string]*propertyOrder
@@ -424,7 +426,7 @@ func readProperties(dec *json.Decoder, order *propertyOrder) error {
 		order.names = append(order.names, name)
 		order.children[name] = child
 	}
-	order.names = scalaMapOrder(order.names)
+	order.names = scalamap.Order(order.names)
 	_, err = dec.Token()
 	return err
 }
