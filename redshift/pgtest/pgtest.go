@@ -15,10 +15,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // EnvDatabaseURL names the environment variable that points the tests at an
@@ -72,9 +74,57 @@ func (s *Server) Connect(ctx context.Context, database string) (*pgx.Conn, error
 	cfg.RuntimeParams["TimeZone"] = "UTC"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("connect to PostgreSQL at %s, database %s: %w", cfg.Host, cfg.Database, err)
+		return nil, newConnectError(cfg, err)
 	}
 	return conn, nil
+}
+
+// ConnectError reports a failed connection with what identifies the
+// server and the reason, and nothing else. pgx's *pgconn.ConnectError
+// holds the whole connection Config, password included, and Gomega's
+// failure messages print an error's fields; so the pgx error is not
+// wrapped, only its text kept.
+type ConnectError struct {
+	Host     string
+	Port     uint16
+	Database string
+	User     string
+	// SQLState and Message are the server's error code and message when
+	// the server refused the connection, e.g. 28P01 for a wrong password;
+	// empty when the server was not reached.
+	SQLState string
+	Message  string
+	// Reason is the text of the underlying error, with the password
+	// masked should it appear.
+	Reason string
+}
+
+func newConnectError(cfg *pgx.ConnConfig, err error) *ConnectError {
+	e := &ConnectError{Host: cfg.Host, Port: cfg.Port, Database: cfg.Database, User: cfg.User}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		e.SQLState, e.Message = pgErr.Code, pgErr.Message
+	}
+	var connErr *pgconn.ConnectError
+	reason := err
+	if errors.As(err, &connErr) && connErr.Unwrap() != nil {
+		reason = connErr.Unwrap()
+	}
+	e.Reason = reason.Error()
+	if cfg.Password != "" {
+		e.Reason = strings.ReplaceAll(e.Reason, cfg.Password, "xxxxx")
+		e.Message = strings.ReplaceAll(e.Message, cfg.Password, "xxxxx")
+	}
+	return e
+}
+
+func (e *ConnectError) Error() string {
+	reason := e.Reason
+	if e.Message != "" {
+		reason = fmt.Sprintf("server said %s (SQLSTATE %s)", e.Message, e.SQLState)
+	}
+	return fmt.Sprintf("connect to PostgreSQL at %s port %d, database %s, user %s: %s",
+		e.Host, e.Port, e.Database, e.User, reason)
 }
 
 // Stop stops a throwaway server and removes its folder; for an external

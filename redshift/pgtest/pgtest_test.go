@@ -2,6 +2,11 @@ package pgtest
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -36,5 +41,75 @@ var _ = Describe("Start", func() {
 		Expect(s.Host).To(Equal("127.0.0.1"))
 		Expect(s.Database).To(Equal("warehouse"))
 		Expect(s.Stop()).To(Succeed())
+	})
+})
+
+// secretLeaks lists where a connection error could show the password: its
+// text, Go's struct dumps, and the message Gomega prints when
+// Expect(err).NotTo(HaveOccurred()) fails.
+func secretLeaks(err error) []string {
+	return []string{
+		err.Error(),
+		fmt.Sprintf("%v", err),
+		fmt.Sprintf("%+v", err),
+		fmt.Sprintf("%#v", err),
+		HaveOccurred().NegatedFailureMessage(err),
+	}
+}
+
+var _ = Describe("Connect", func() {
+	const password = "WrongPa55Secret"
+
+	It("reports a refused connection without the password or the DSN", func() {
+		// A loopback port that was free a moment ago refuses connections.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		port := l.Addr().(*net.TCPAddr).Port
+		Expect(l.Close()).To(Succeed())
+
+		dsn := fmt.Sprintf("postgres://tester:%s@127.0.0.1:%d/dev?connect_timeout=5", password, port)
+		GinkgoT().Setenv(EnvDatabaseURL, dsn)
+		s, err := Start(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+
+		_, err = s.Connect(context.Background(), "")
+		Expect(err).To(HaveOccurred())
+		var connErr *ConnectError
+		Expect(errors.As(err, &connErr)).To(BeTrue())
+		Expect(connErr.Host).To(Equal("127.0.0.1"))
+		Expect(connErr.Port).To(BeEquivalentTo(port))
+		Expect(connErr.Database).To(Equal("dev"))
+		Expect(connErr.User).To(Equal("tester"))
+		Expect(err.Error()).To(ContainSubstring("connection refused"))
+		var pgxErr *pgconn.ConnectError
+		Expect(errors.As(err, &pgxErr)).To(BeFalse(), "pgx's ConnectError holds the Config with the password")
+		for _, text := range secretLeaks(err) {
+			Expect(text).NotTo(ContainSubstring(password))
+			Expect(text).NotTo(ContainSubstring(dsn))
+		}
+	})
+
+	It("reports the server's refusal without the password", Label("database"), func() {
+		s, err := Start(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Stop)
+
+		// The throwaway server trusts local users and ignores the password,
+		// so the refusal is for the missing database (3D000); an external
+		// server may refuse the password first (28P01).
+		withPassword := *s
+		withPassword.config = s.config.Copy()
+		withPassword.config.Password = password
+		missing := RandomName("sgkit_missing_")
+		_, err = withPassword.Connect(context.Background(), missing)
+		Expect(err).To(HaveOccurred())
+		var connErr *ConnectError
+		Expect(errors.As(err, &connErr)).To(BeTrue())
+		Expect(connErr.SQLState).To(BeElementOf("3D000", "28P01"))
+		Expect(connErr.Message).NotTo(BeEmpty())
+		Expect(err.Error()).To(ContainSubstring("SQLSTATE " + connErr.SQLState))
+		for _, text := range secretLeaks(err) {
+			Expect(text).NotTo(ContainSubstring(password))
+		}
 	})
 })
