@@ -38,7 +38,14 @@ const (
 	storeNothing
 	// answer500 responds 500 to every tracking request and stores none.
 	answer500
+	// rewriteAppID sets app_id to rewrittenAppID in every good event that
+	// /micro/good returns, as a pipeline whose enrichment overwrites app_id
+	// would.
+	rewriteAppID
 )
+
+// rewrittenAppID is the app_id rewriteAppID writes.
+const rewrittenAppID = "rewritten-by-a-broken-pipeline"
 
 // changedServiceName is the value changeField writes.
 const changedServiceName = "Changed by a broken pipeline"
@@ -92,7 +99,7 @@ func (b *brokenCollector) serve(w http.ResponseWriter, r *http.Request) {
 			b.claim(r.URL.Query().Get("eid"))
 		}
 		b.inner.ServeHTTP(w, r)
-	case r.URL.Path == "/micro/good" && (b.fault == changeField || b.fault == shiftOccurredAt):
+	case r.URL.Path == "/micro/good" && (b.fault == changeField || b.fault == shiftOccurredAt || b.fault == rewriteAppID):
 		b.serveRewrittenGood(w, r)
 	default:
 		b.inner.ServeHTTP(w, r)
@@ -110,7 +117,8 @@ func (b *brokenCollector) claim(eid string) bool {
 	return b.victim == eid
 }
 
-// serveRewrittenGood returns /micro/good with one event's data changed.
+// serveRewrittenGood returns /micro/good with one event's data changed,
+// or with every event's app_id changed for rewriteAppID.
 // The first status_change event becomes the victim; later reads change
 // the same event again, so every poll returns the same broken store.
 func (b *brokenCollector) serveRewrittenGood(w http.ResponseWriter, r *http.Request) {
@@ -124,6 +132,10 @@ func (b *brokenCollector) serveRewrittenGood(w http.ResponseWriter, r *http.Requ
 	}
 	for _, ev := range events {
 		enriched, _ := ev["event"].(map[string]any)
+		if b.fault == rewriteAppID && enriched != nil {
+			enriched["app_id"] = rewrittenAppID
+			continue
+		}
 		data := statusChangeData(enriched)
 		if data == nil {
 			continue

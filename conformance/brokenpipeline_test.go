@@ -82,6 +82,26 @@ var _ = Describe("Run against a broken pipeline", func() {
 		Expect(text).To(ContainSubstring("field:    unstruct_event.data.data.occurredAt"))
 	})
 
+	It("catches a pipeline that rewrites app_id as a changed field", func() {
+		report, text := runAgainst(rewriteAppID, 10*time.Second, nil)
+
+		// Issue 5 point 3: a difference names the event and the field. The
+		// smoke eids are fresh UUIDs, so each good event is this run's even
+		// though its app_id is not the run id.
+		good := 0
+		for _, ev := range report.Events {
+			if ev.Expected != "good" {
+				continue
+			}
+			good++
+			Expect(report.Mismatches).To(ContainElement(mismatch(conformance.CheckEnriched, ev.Event,
+				"app_id", Equal(fmt.Sprintf("%q", report.RunID)), Equal(fmt.Sprintf("%q", rewrittenAppID)))))
+			Expect(report.Mismatches).NotTo(ContainElement(HaveField("Check", conformance.CheckAccounted)))
+		}
+		Expect(good).To(BeNumerically(">", 0))
+		Expect(text).To(ContainSubstring("field:    app_id"))
+	})
+
 	It("catches a collector that stores nothing", func() {
 		report, text := runAgainst(storeNothing, time.Second, nil)
 

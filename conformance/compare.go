@@ -86,15 +86,17 @@ func (ce *caseEval) diffs(check string, ds []difference) {
 	}
 }
 
-// evaluate compares one case with its collector response and observations.
-func (e *evaluator) evaluate(c Case, resp response, obs []observation) {
-	e.evaluateWith(c, resp, obs, true)
+// evaluate compares one case with its collector response and
+// observations. foreign are observations with the case's eid but another
+// run's aid; they only explain a case with no observation.
+func (e *evaluator) evaluate(c Case, resp response, obs, foreign []observation) {
+	e.evaluateWith(c, resp, obs, foreign, true)
 }
 
 // evaluateWith compares one case. The accounted-for check applies only
 // when accounted is true, which it is not for a request the collector
 // rejected.
-func (e *evaluator) evaluateWith(c Case, resp response, obs []observation, accounted bool) {
+func (e *evaluator) evaluateWith(c Case, resp response, obs, foreign []observation, accounted bool) {
 	ce := &caseEval{c: c, applied: map[string]bool{}}
 	result := EventResult{Event: c.EventID, Case: c.Name, Expected: describePrediction(c.Prediction),
 		Observed: "nothing"}
@@ -102,6 +104,11 @@ func (e *evaluator) evaluateWith(c Case, resp response, obs []observation, accou
 	e.checkResponse(ce, resp)
 	switch {
 	case !accounted:
+	case len(obs) == 0 && len(foreign) > 0:
+		ce.fail(CheckAccounted, "observations", "1 good event or bad row",
+			fmt.Sprintf("none within %s with this run's app_id; %d with this eid and app_id %q "+
+				"(another run with the same --seed, or a pipeline that changes app_id)",
+				e.timeout, len(foreign), foreign[0].AppID))
 	case len(obs) == 0:
 		ce.fail(CheckAccounted, "observations", "1 good event or bad row",
 			fmt.Sprintf("none within %s", e.timeout))
@@ -354,5 +361,5 @@ func (e *evaluator) unmatched(o observation) {
 // evaluateUnanswered records a case whose request the collector did not
 // accept and that left no observation: only its response check applies.
 func (e *evaluator) evaluateUnanswered(c Case, resp response) {
-	e.evaluateWith(c, resp, nil, false)
+	e.evaluateWith(c, resp, nil, nil, false)
 }

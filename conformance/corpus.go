@@ -31,6 +31,12 @@ type Case struct {
 	EventID string `json:"eventId"`
 	// Prediction is Snowplow's predicted output for Request.
 	Prediction adapter.Prediction `json:"prediction"`
+	// UniqueEventID reports that EventID was made for this run alone (a
+	// fresh random UUID, as NewCase makes), so an observation carrying it
+	// belongs to this run even when its app_id is not the run id. Leave it
+	// false for an eid another run may also send, such as a generated eid,
+	// which repeats for a repeated seed.
+	UniqueEventID bool `json:"uniqueEventId,omitempty"`
 }
 
 // NewRunID returns a fresh run id: a prefix and 12 hex digits, safe to
@@ -111,7 +117,7 @@ func NewCase(p *adapter.Predictor, name, source string, req fixtures.Request, ru
 	if err != nil {
 		return Case{}, fmt.Errorf("predict case %q: %w", name, err)
 	}
-	return Case{Name: name, Source: source, Request: req, EventID: eid, Prediction: pred}, nil
+	return Case{Name: name, Source: source, Request: req, EventID: eid, Prediction: pred, UniqueEventID: true}, nil
 }
 
 // Payload returns the collector payload a run's request becomes.

@@ -93,6 +93,25 @@ var _ = g.Describe("match", func() {
 		Expect(m.unmatched).To(BeEmpty())
 	})
 
+	g.It("keeps an observation with a run's unique eid whatever its aid", func() {
+		unique := []Case{{Name: "fresh", EventID: "cccccccc-0000-4000-8000-000000000001", UniqueEventID: true,
+			Prediction: adapter.Prediction{Outcome: adapter.Good}}}
+		m := match(unique, "run-1", []observation{
+			{Outcome: adapter.Good, EventID: "cccccccc-0000-4000-8000-000000000001", AppID: "rewritten"},
+		})
+		Expect(m.byCase[0]).To(HaveLen(1))
+		Expect(m.foreign[0]).To(BeEmpty())
+	})
+
+	g.It("keeps another aid with a shared eid only as a hint", func() {
+		m := match(cases, "run-1", []observation{
+			{Outcome: adapter.Good, EventID: "aaaaaaaa-0000-4000-8000-000000000001", AppID: "run-0"},
+		})
+		Expect(m.byCase[0]).To(BeEmpty())
+		Expect(m.foreign[0]).To(HaveLen(1))
+		Expect(m.unmatched).To(BeEmpty())
+	})
+
 	g.It("reports an observation of its own run that matches no case", func() {
 		m := match(cases, "run-1", []observation{
 			{Outcome: adapter.Good, EventID: "bbbbbbbb-0000-4000-8000-000000000009", AppID: "run-1"},

@@ -13,12 +13,22 @@ type matching struct {
 	// unmatched are observations tagged with the run's aid whose eid belongs
 	// to no case.
 	unmatched []observation
+	// foreign holds, per case, observations with the case's eid but another
+	// run's aid, left out of byCase because the eid is not unique to this
+	// run. They only explain a case that has no observation.
+	foreign [][]observation
 }
 
 // match assigns observations to cases: good events by event_id and bad
 // rows by the eid in their collector payload's query string, both compared
-// in lower case because enrich lowercases event_id. Observations of other
-// runs (another aid) are left out.
+// in lower case because enrich lowercases event_id.
+//
+// An observation whose aid is another run's is this run's all the same
+// when its eid is one of the run's fresh UUIDs (Case.UniqueEventID): no
+// other run sent that eid, so the pipeline changed app_id, and the
+// comparison reports the changed field. A generated eid repeats for a
+// repeated seed, so an observation with such an eid and another aid is
+// left to the run that sent it and kept only as a hint in foreign.
 //
 // A size_violation bad row keeps only a prefix of the serialized payload
 // (a tenth of the size limit, in stream collector's SplitBatch), so it may
@@ -27,7 +37,7 @@ type matching struct {
 // as a size_violation that has no observation yet. In a Micro shared by runs at
 // the same time, that last step can swap two runs' size violations.
 func match(cases []Case, runID string, obs []observation) matching {
-	m := matching{byCase: make([][]observation, len(cases))}
+	m := matching{byCase: make([][]observation, len(cases)), foreign: make([][]observation, len(cases))}
 	index := make(map[string]int, len(cases))
 	for i, c := range cases {
 		index[strings.ToLower(c.EventID)] = i
@@ -36,11 +46,13 @@ func match(cases []Case, runID string, obs []observation) matching {
 	var anonymous []observation
 	for _, o := range obs {
 		if o.EventID != "" {
-			// Generated eids repeat for a repeated seed, so an observation
-			// tagged with another run's aid belongs to that run.
-			if i, ok := index[strings.ToLower(o.EventID)]; ok && (o.AppID == "" || o.AppID == runID) {
+			i, ok := index[strings.ToLower(o.EventID)]
+			switch {
+			case ok && (o.AppID == "" || o.AppID == runID || cases[i].UniqueEventID):
 				m.byCase[i] = append(m.byCase[i], o)
-			} else if o.AppID == runID {
+			case ok:
+				m.foreign[i] = append(m.foreign[i], o)
+			case o.AppID == runID:
 				m.unmatched = append(m.unmatched, o)
 			}
 			continue

@@ -68,7 +68,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			ev.evaluateUnanswered(c, responses[i])
 			continue
 		}
-		ev.evaluate(c, responses[i], obs)
+		ev.evaluate(c, responses[i], obs, m.foreign[i])
 	}
 	for _, o := range m.unmatched {
 		ev.unmatched(o)
