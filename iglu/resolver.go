@@ -195,6 +195,9 @@ func (h *HTTPRepository) Lookup(ctx context.Context, key SchemaKey) ([]byte, str
 	if client == nil {
 		client = http.DefaultClient
 	}
+	if h.APIKey != "" {
+		client = keepKeyOnHost(client)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -221,4 +224,31 @@ func (h *HTTPRepository) Lookup(ctx context.Context, key SchemaKey) ([]byte, str
 		return nil, url, fmt.Errorf("reading the response: %w", err)
 	}
 	return body, url, nil
+}
+
+// keepKeyOnHost returns a copy of client that follows a redirect only to
+// the same scheme, host and port. Go's client drops Authorization and
+// Cookie on a redirect to another host but forwards every other header
+// (net/http, Client.Do: "when forwarding sensitive headers"), so the
+// apikey header would reach whatever host the registry redirects to.
+func keepKeyOnHost(client *http.Client) *http.Client {
+	c := *client
+	next := client.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return fmt.Errorf("the registry redirected to %s://%s, another host; sgkit does not "+
+				"send the API key there: pass the URL the registry redirects to as the registry",
+				req.URL.Scheme, req.URL.Host)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			// The limit of Go's default redirect policy.
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
 }

@@ -101,6 +101,42 @@ var _ = Describe("Resolver", func() {
 		Expect(string(schema)).To(Equal(vendorSchema))
 	})
 
+	It("does not send the API key to another host on a redirect", func() {
+		// Two loopback servers: localhost and 127.0.0.1 are different hosts
+		// to Go's client, as two registries would be.
+		var leaked atomic.Value
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			leaked.Store(req.Header.Get("apikey"))
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(vendorSchema))
+		}))
+		DeferCleanup(other.Close)
+		redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			http.Redirect(w, req, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+req.URL.Path, http.StatusFound)
+		}))
+		DeferCleanup(redirector.Close)
+
+		_, err := iglu.NewResolver(iglu.ServerRegistry(redirector.URL, "secret")).Resolve(ctx, pingKey)
+		Expect(err).To(MatchError(ContainSubstring("redirected to http://localhost:")))
+		Expect(err).To(MatchError(ContainSubstring("another host")))
+		Expect(leaked.Load()).To(BeNil(), "the other host got a request")
+	})
+
+	It("follows a redirect on the same host with the API key", func() {
+		reg := newRegistry()
+		moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if !strings.HasPrefix(req.URL.Path, "/old/") {
+				reg.server.Config.Handler.ServeHTTP(w, req)
+				return
+			}
+			http.Redirect(w, req, strings.TrimPrefix(req.URL.Path, "/old"), http.StatusMovedPermanently)
+		}))
+		DeferCleanup(moved.Close)
+		schema, err := iglu.NewResolver(iglu.ServerRegistry(moved.URL+"/old", "secret")).Resolve(ctx, pingKey)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(schema)).To(Equal(vendorSchema))
+	})
+
 	It("reports a rejected API key", func() {
 		reg := newRegistry()
 		_, err := iglu.NewResolver(iglu.ServerRegistry(reg.server.URL, "wrong")).Resolve(ctx, pingKey)
