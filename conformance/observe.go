@@ -41,11 +41,11 @@ type observation struct {
 func fetchObservations(ctx context.Context, client *micro.Client) ([]observation, error) {
 	goods, err := client.Good(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, &readError{Path: "/micro/good", Err: err}
 	}
 	bads, err := client.Bad(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, &readError{Path: "/micro/bad", Err: err}
 	}
 
 	obs := make([]observation, 0, len(goods)+len(bads))
@@ -71,6 +71,17 @@ func fetchObservations(ctx context.Context, client *micro.Client) ([]observation
 	}
 	return obs, nil
 }
+
+// readError is a failed read of one Micro path; the message is the
+// client's, which names the path already.
+type readError struct {
+	Path string
+	Err  error
+}
+
+func (e *readError) Error() string { return e.Err.Error() }
+
+func (e *readError) Unwrap() error { return e.Err }
 
 // checkMicro requests GET /micro/all, which every Snowplow Micro serves.
 func checkMicro(ctx context.Context, client *micro.Client) error {

@@ -18,8 +18,9 @@ import (
 // Run sends cfg's corpus to cfg.CollectorURL, reads the results from
 // cfg.MicroURL and returns the report. The error is non-nil only when the
 // run could not be carried out: an invalid Config (*ConfigError), a
-// collector or Micro that cannot be reached (*ConnectionError), a corpus
-// that cannot be built, or ctx ending. Every difference the pipeline makes
+// collector or Micro that cannot be reached (*ConnectionError), a Micro
+// none of whose reads finished within cfg.Timeout (*TimeoutError), a
+// corpus that cannot be built, or ctx ending. Every difference the pipeline makes
 // is in the Report instead, and Report.Passed reports whether there was any.
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	cfg = cfg.withDefaults()
@@ -87,7 +88,9 @@ const refetchEvery = 10
 // waitForResults polls Micro until every case in waitFor has an
 // observation or cfg.Timeout has passed, and returns the last matching.
 // Each poll reads /micro/all and reads the event lists, which can be
-// large, only when the total changed.
+// large, only when the total changed. When no read finished before the
+// deadline, the error is a *TimeoutError if the deadline cut the reads
+// off, and a *ConnectionError with the last other error if Micro failed.
 func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []Case, waitFor []bool) (matching, error) {
 	deadline, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
@@ -95,17 +98,24 @@ func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []C
 	defer ticker.Stop()
 
 	var last matching
+	// lastErr is the last error that was not the deadline; cutOff is the
+	// read the deadline interrupted.
 	var lastErr error
+	cutOff := ""
 	read := false
 	lastTotal, skipped := -1, 0
 	for {
 		sum, err := mc.All(deadline)
+		if err != nil {
+			err = &readError{Path: "/micro/all", Err: err}
+		}
 		fresh := err != nil || sum.Total != lastTotal || skipped >= refetchEvery
 		if fresh {
 			var obs []observation
 			if err == nil {
 				obs, err = fetchObservations(deadline, mc)
 			}
+			var re *readError
 			switch {
 			case err == nil:
 				last, read, lastErr = match(cases, cfg.RunID, obs), true, nil
@@ -115,7 +125,11 @@ func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []C
 				}
 			case ctx.Err() != nil:
 				return matching{}, ctx.Err()
-			case !errors.Is(err, context.DeadlineExceeded):
+			case deadline.Err() != nil && errors.Is(err, context.DeadlineExceeded) && errors.As(err, &re):
+				cutOff = re.Path
+			case deadline.Err() != nil && errors.Is(err, context.DeadlineExceeded):
+				cutOff = "Micro's API"
+			default:
 				lastErr = err
 			}
 		} else {
@@ -126,12 +140,37 @@ func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []C
 		case <-ctx.Done():
 			return matching{}, ctx.Err()
 		case <-deadline.Done():
-			if !read {
+			switch {
+			case read:
+				return last, nil
+			case lastErr != nil:
 				return matching{}, &ConnectionError{Flag: "micro", URL: cfg.MicroURL,
-					Err: fmt.Errorf("no successful read within %s: %v", cfg.Timeout, lastErr)}
+					Err: fmt.Errorf("no successful read within %s: %w", cfg.Timeout, lastErr)}
+			default:
+				if cutOff == "" {
+					// The deadline passed before the first read started.
+					cutOff = "/micro/all"
+				}
+				return matching{}, &TimeoutError{Timeout: cfg.Timeout, MicroURL: cfg.MicroURL, Read: cutOff}
 			}
-			return last, nil
 		case <-ticker.C:
 		}
 	}
+}
+
+// TimeoutError is a wait for results that ended before any read of
+// Snowplow Micro's API finished: Micro answered before sending, but its
+// reads take longer than Config.Timeout. The run cannot say whether the
+// pipeline accounted for the requests, so no check is reported.
+type TimeoutError struct {
+	Timeout  time.Duration
+	MicroURL string
+	// Read is the Micro path whose read the deadline cut off.
+	Read string
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("no read of Snowplow Micro at %s finished within the timeout of %s: "+
+		"the read of %s was still running at the deadline; raise the timeout above the time Micro needs to answer",
+		e.MicroURL, e.Timeout, e.Read)
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -212,6 +214,29 @@ var _ = Describe("Run", func() {
 			Expect(errors.As(err, &connErr)).To(BeTrue(), "%v", err)
 			Expect(connErr.Flag).To(Equal("collector"))
 			Expect(connErr.URL).To(Equal("http://127.0.0.1:1"))
+		})
+
+		It("names the read a too short timeout cut off", func(ctx SpecContext) {
+			// A Micro whose /micro/good answers only when the client gives up:
+			// the embedded collector with that one path held open.
+			h, err := collector.NewHandler(collector.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+			Expect(err).NotTo(HaveOccurred())
+			slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/micro/good" {
+					<-r.Context().Done()
+					return
+				}
+				h.ServeHTTP(w, r)
+			}))
+			DeferCleanup(slow.Close)
+
+			_, err = conformance.Run(ctx, conformance.Config{CollectorURL: slow.URL, Timeout: 300 * time.Millisecond})
+			var timeoutErr *conformance.TimeoutError
+			Expect(errors.As(err, &timeoutErr)).To(BeTrue(), "%v", err)
+			Expect(timeoutErr.Read).To(Equal("/micro/good"))
+			Expect(timeoutErr.Timeout).To(Equal(300 * time.Millisecond))
+			Expect(err.Error()).To(ContainSubstring("the read of /micro/good was still running at the deadline; raise the timeout"))
+			Expect(err.Error()).NotTo(ContainSubstring("<nil>"))
 		})
 
 		It("names a Micro that is not one", func(ctx SpecContext) {

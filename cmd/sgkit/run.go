@@ -42,7 +42,8 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: sgkit run [flags]")
 		fmt.Fprintln(stderr, "\nSends a corpus of StatusGator webhooks to a collector, reads the results back")
 		fmt.Fprintln(stderr, "through Snowplow Micro's API and compares each with sgkit's prediction.")
-		fmt.Fprintln(stderr, "Exit status: 0 when every check passes, 1 when a check fails, 2 for usage or connection errors.")
+		fmt.Fprintln(stderr, "Exit status: 0 when every check passes, 1 when a check fails, 2 for usage or connection")
+		fmt.Fprintln(stderr, "errors and when no read of Micro's API finishes within --timeout (nothing was compared).")
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
@@ -139,6 +140,13 @@ func describeRunError(err error) string {
 		}
 		return fmt.Sprintf("invalid %s %q: %s", name, cfgErr.Value, cfgErr.Fix)
 	}
+	var timeoutErr *conformance.TimeoutError
+	if errors.As(err, &timeoutErr) {
+		return fmt.Sprintf("no read of Snowplow Micro at %s finished within --timeout %s: "+
+			"the read of %s was still running at the deadline, so nothing was compared; "+
+			"raise --timeout above the time Micro needs to answer, e.g. --timeout %s",
+			timeoutErr.MicroURL, timeoutErr.Timeout, timeoutErr.Read, suggestTimeout(timeoutErr.Timeout))
+	}
 	var connErr *conformance.ConnectionError
 	if errors.As(err, &connErr) {
 		return fmt.Sprintf("cannot use --%s %s: %v", connErr.Flag, connErr.URL, connErr.Err)
@@ -147,6 +155,15 @@ func describeRunError(err error) string {
 		return "interrupted before the run finished"
 	}
 	return err.Error()
+}
+
+// suggestTimeout returns a timeout to try after t was too short: ten times
+// t, at least the default.
+func suggestTimeout(t time.Duration) time.Duration {
+	if s := 10 * t; s > conformance.DefaultTimeout {
+		return s.Round(time.Second)
+	}
+	return conformance.DefaultTimeout
 }
 
 func writeReportFile(path string, r conformance.Report, encode func(io.Writer, conformance.Report) error) error {

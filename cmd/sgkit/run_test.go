@@ -134,6 +134,16 @@ var _ = Describe("sgkit run", func() {
 		Expect(stderr).To(ContainSubstring("cannot use --micro http://127.0.0.1:1"))
 	})
 
+	It("exits 2 naming --timeout when no read of Micro finishes in time", func() {
+		url := startSeparateCollector()
+		code, stdout, stderr := sgkitRun("--collector", url, "--timeout", "1ns")
+		Expect(code).To(Equal(exitUsage), stdout+stderr)
+		Expect(stderr).To(ContainSubstring("finished within --timeout 1ns"))
+		Expect(stderr).To(ContainSubstring("raise --timeout above the time Micro needs to answer, e.g. --timeout 30s"))
+		Expect(stderr).NotTo(ContainSubstring("<nil>"))
+		Expect(stdout).To(BeEmpty())
+	})
+
 	It("exits 2 naming a report file it cannot write", func() {
 		url := startSeparateCollector()
 		path := filepath.Join(GinkgoT().TempDir(), "missing-dir", "report.json")
