@@ -2,6 +2,7 @@ package redshift
 
 import (
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -33,7 +34,20 @@ const (
 	RuleTimestampOffset = "timestamp_offset"
 	// RuleTimestampPrecision: more fraction digits than TIMESTAMP's microseconds.
 	RuleTimestampPrecision = "timestamp_precision"
+	// RuleNUL: a NUL character (U+0000) in a character column; COPY
+	// rejects the row.
+	RuleNUL = "nul_character"
 )
+
+// maxOffsetMinutes is the largest time zone displacement Redshift
+// documents: TIMETZ ranges over offsets up to 14:59 (Amazon Redshift
+// Database Developer Guide, Datetime types, "Storage and ranges"). The
+// guide says nothing of TIMESTAMP input beyond "time zone values in input
+// strings are ignored"; sgkit assumes the same limit applies when the
+// offset is read. PostgreSQL 15 takes up to 15:59 and rejects more with
+// 22009 (time zone displacement out of range), which the database specs
+// confirm.
+const maxOffsetMinutes = 14*60 + 59
 
 // Check returns every issue of the row against its table, column by
 // column in table order; nil means Redshift loads the row unchanged.
@@ -55,6 +69,14 @@ func checkValue(col Column, value, source *string) []Issue {
 	}
 
 	v := *value
+	if i := strings.IndexByte(v, 0); i >= 0 && (col.Type.Name == "VARCHAR" || col.Type.Name == "CHAR") {
+		// "If you do not use NULL AS, null terminators will cause your COPY
+		// to fail" (Amazon Redshift Database Developer Guide, Preparing your
+		// input data); with NULL AS '\0' the value loads as NULL instead.
+		// PostgreSQL rejects NUL in any text (22021).
+		return []Issue{{col.Name, RuleNUL, fmt.Sprintf(
+			"NUL character (U+0000) at byte %d: Redshift COPY rejects the row, or loads NULL when run with NULL AS '\\0'", i)}}
+	}
 	switch col.Type.Name {
 	case "VARCHAR":
 		// "CHAR and VARCHAR data types are defined in terms of bytes, not
@@ -95,6 +117,19 @@ func checkTimestamp(col Column, source *string) []Issue {
 			"%q is not a date-time a TIMESTAMP column can load: COPY rejects the row", *source)}}
 	}
 
+	// "4713 BC to 294276 AD" (Datetime types, "Storage and ranges") has no
+	// year 0, and PostgreSQL 15 rejects year 0000 with 22008
+	// (datetime_field_overflow), which the database specs confirm.
+	if ts.Local.Year() == 0 {
+		return []Issue{{col.Name, RuleTimestamp, fmt.Sprintf(
+			"%q has year 0000, which does not exist in the AD/BC years TIMESTAMP uses: COPY rejects the row", *source)}}
+	}
+	if m := abs(ts.OffsetSeconds) / 60; m > maxOffsetMinutes {
+		return []Issue{{col.Name, RuleTimestamp, fmt.Sprintf(
+			"%q has offset %s, beyond the ±14:59 Redshift documents for time zones: COPY rejects the row "+
+				"(PostgreSQL 15 loads up to ±15:59)", *source, ts.Offset)}}
+	}
+
 	// For TIMESTAMP "time zone values in input strings are ignored", and
 	// its resolution is one microsecond (Amazon Redshift Database Developer
 	// Guide, Datetime types). PostgreSQL 15 does the same.
@@ -113,4 +148,11 @@ func checkTimestamp(col Column, source *string) []Issue {
 			*source, ts.FractionDigits)})
 	}
 	return issues
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

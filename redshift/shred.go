@@ -193,7 +193,8 @@ type Timestamp struct {
 
 // ParseTimestamp parses a date-time source value in the ISO 8601 shape the
 // Iglu schema's date-time format accepts (ethlo ITU 1.7.0): YYYY-MM-DD, then
-// T, t or a space, hh:mm:ss, an optional fraction, then Z, z or ±hh:mm. ok
+// T, t or a space, hh:mm:ss, an optional point and fraction digits, then Z,
+// z or ±hh:mm. ok
 // is false for any other text or an impossible date or time, which a
 // TIMESTAMP load rejects.
 func ParseTimestamp(s string) (ts Timestamp, ok bool) {
@@ -218,9 +219,9 @@ func ParseTimestamp(s string) (ts Timestamp, ok bool) {
 		for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
 			end++
 		}
-		if end == 1 {
-			return Timestamp{}, false
-		}
+		// A point with no digits (09:26:31.Z) passes the schema's date-time
+		// check, and PostgreSQL 15 reads it as no fraction, which the
+		// database specs confirm.
 		frac, rest = rest[1:end], rest[end:]
 	}
 	nanos := 0

@@ -148,6 +148,7 @@ var _ = Describe("ParseTimestamp", func() {
 		Entry("negative offset", "2022-01-20T10:52:30-04:00", "2022-01-20T14:52:30Z", "-04:00"),
 		Entry("positive offset over midnight", "2022-01-01T01:00:00+05:30", "2021-12-31T19:30:00Z", "+05:30"),
 		Entry("fraction", "2016-05-19T09:26:31.123456789Z", "2016-05-19T09:26:31.123456789Z", "+00:00"),
+		Entry("point without fraction digits", "2016-05-19T09:26:31.Z", "2016-05-19T09:26:31Z", "+00:00"),
 	)
 
 	DescribeTable("rejects what a TIMESTAMP column cannot load",
