@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -74,6 +75,18 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
+	// A report file that cannot be created is found now, before any
+	// traffic goes out, rather than after the whole run.
+	for _, rf := range []struct{ flag, path string }{{"--report-json", *reportJSON}, {"--junit", *junit}} {
+		if rf.path == "" {
+			continue
+		}
+		if err := checkCreatable(rf.path); err != nil {
+			fmt.Fprintf(stderr, "sgkit run: %s %s: %v; give a file path in a directory you can write to\n", rf.flag, rf.path, err)
+			return exitUsage
+		}
+	}
+
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -108,20 +121,26 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
+	// The text report comes first, so a report file that fails to write at
+	// the end (a full disk, a directory removed meanwhile) loses nothing.
+	if err := conformance.WriteText(stdout, report); err != nil {
+		fmt.Fprintf(stderr, "sgkit run: write the report: %v\n", err)
+		return exitUsage
+	}
+	fileFailed := false
 	if *reportJSON != "" {
 		if err := writeReportFile(*reportJSON, report, conformance.WriteJSON); err != nil {
-			fmt.Fprintf(stderr, "sgkit run: --report-json %s: %v\n", *reportJSON, err)
-			return exitUsage
+			fmt.Fprintf(stderr, "sgkit run: --report-json %s: %v; the text report above is complete\n", *reportJSON, err)
+			fileFailed = true
 		}
 	}
 	if *junit != "" {
 		if err := writeReportFile(*junit, report, conformance.WriteJUnit); err != nil {
-			fmt.Fprintf(stderr, "sgkit run: --junit %s: %v\n", *junit, err)
-			return exitUsage
+			fmt.Fprintf(stderr, "sgkit run: --junit %s: %v; the text report above is complete\n", *junit, err)
+			fileFailed = true
 		}
 	}
-	if err := conformance.WriteText(stdout, report); err != nil {
-		fmt.Fprintf(stderr, "sgkit run: write the report: %v\n", err)
+	if fileFailed {
 		return exitUsage
 	}
 	if !report.Passed() {
@@ -164,6 +183,24 @@ func suggestTimeout(t time.Duration) time.Duration {
 		return s.Round(time.Second)
 	}
 	return conformance.DefaultTimeout
+}
+
+// checkCreatable reports whether path can be opened for writing, creating
+// it if needed. A file it created is removed again and an existing one is
+// left unchanged, so a run that stops early leaves nothing behind.
+func checkCreatable(path string) error {
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		return os.Remove(path)
+	}
+	return nil
 }
 
 func writeReportFile(path string, r conformance.Report, encode func(io.Writer, conformance.Report) error) error {

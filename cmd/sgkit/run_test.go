@@ -18,6 +18,7 @@ import (
 
 	"github.com/sgkit/sgkit/collector"
 	"github.com/sgkit/sgkit/conformance"
+	"github.com/sgkit/sgkit/micro"
 )
 
 // sgkitRun runs sgkit run with args and returns the exit code and output.
@@ -144,11 +145,46 @@ var _ = Describe("sgkit run", func() {
 		Expect(stdout).To(BeEmpty())
 	})
 
-	It("exits 2 naming a report file it cannot write", func() {
+	DescribeTable("exits 2 before sending when a report file cannot be created",
+		func(flagName string) {
+			url := startSeparateCollector()
+			path := filepath.Join(GinkgoT().TempDir(), "missing-dir", "report")
+			code, stdout, stderr := sgkitRun("--collector", url, flagName, path)
+			Expect(code).To(Equal(exitUsage), stdout+stderr)
+			Expect(stderr).To(ContainSubstring(flagName + " " + path + ": "))
+			Expect(stderr).To(ContainSubstring("give a file path in a directory you can write to"))
+			Expect(stdout).To(BeEmpty())
+
+			// Nothing reached the collector.
+			mc, err := micro.NewClient(url)
+			Expect(err).NotTo(HaveOccurred())
+			sum, err := mc.All(context.Background())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(sum.Total).To(BeZero())
+		},
+		Entry("--report-json", "--report-json"),
+		Entry("--junit", "--junit"),
+	)
+
+	It("leaves no file behind from the check before sending", func() {
 		url := startSeparateCollector()
-		path := filepath.Join(GinkgoT().TempDir(), "missing-dir", "report.json")
-		code, _, stderr := sgkitRun("--collector", url, "--report-json", path)
-		Expect(code).To(Equal(exitUsage))
-		Expect(stderr).To(ContainSubstring("--report-json " + path))
+		dir := GinkgoT().TempDir()
+		path := filepath.Join(dir, "report.json")
+		code, stdout, stderr := sgkitRun("--collector", url, "--report-json", path, "--junit", filepath.Join(dir, "missing", "j.xml"))
+		Expect(code).To(Equal(exitUsage), stdout+stderr)
+		Expect(path).NotTo(BeAnExistingFile())
+	})
+
+	It("prints the text report first when a report file fails at the end", func() {
+		// /dev/full opens for writing, so the check before sending passes,
+		// and every write to it fails with ENOSPC (Linux null(4)).
+		Expect("/dev/full").To(BeAnExistingFile())
+		url := startSeparateCollector()
+		code, stdout, stderr := sgkitRun("--collector", url, "--report-json", "/dev/full")
+		Expect(code).To(Equal(exitUsage), stdout+stderr)
+		Expect(stdout).To(ContainSubstring("\nPASS: "))
+		Expect(stderr).To(ContainSubstring("--report-json /dev/full: "))
+		Expect(stderr).To(ContainSubstring("no space left on device"))
+		Expect(stderr).To(ContainSubstring("the text report above is complete"))
 	})
 })
