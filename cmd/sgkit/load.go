@@ -21,8 +21,8 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var f sendFlags
 	f.register(fs, "none")
-	fs.IntVar(&f.rate, "rate", -1, "first attempts per `second` (required); 0 sends as fast as --workers allow")
-	duration := fs.Duration("duration", 0, "how long to send, e.g. 30s (required)")
+	fs.IntVar(&f.rate, "rate", 0, "`rate` of first attempts in requests per second (required); 0 sends as fast as --workers allow")
+	duration := fs.Duration("duration", 0, "how long to send, as a `duration`, e.g. 30s (required)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sgkit load --collector URL --rate R --duration D [--workers W] [--seed S] [--shard i/n] [flags]")
 		fmt.Fprintln(stderr, "\nSends generated StatusGator requests at a constant rate for a duration. Each body is")
