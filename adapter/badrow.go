@@ -1,7 +1,6 @@
 package adapter
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"time"
@@ -206,16 +205,12 @@ func newBadRow(schema string, proc Processor, failure, payload any) *BadRow {
 	return &BadRow{Schema: schema, Data: marshalNoHTML(data)}
 }
 
-// marshalNoHTML encodes v as compact JSON without Go's HTML escaping of
-// '<', '>' and '&', which Snowplow's circe printer does not do.
+// marshalNoHTML encodes v as circe prints it (see MarshalCirce).
 func marshalNoHTML(v any) json.RawMessage {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
 	// Only structs of strings, numbers and slices reach here, and those
 	// always encode, so the error cannot occur.
-	_ = enc.Encode(v)
-	return json.RawMessage(bytes.TrimRight(buf.Bytes(), "\n"))
+	b, _ := MarshalCirce(v)
+	return b
 }
 
 func optional(s string) *string {

@@ -1,7 +1,6 @@
 package adapter
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,38 +94,38 @@ func (p *Predictor) checkUnstruct(uePr string) *igluViolation {
 // clientError is iglu-scala-client's ClientError JSON for the violation:
 // ValidationError with dataReports or schemaIssues, or ResolutionError
 // with the lookup history.
-func (v *igluViolation) clientError(now time.Time) orderedJSON {
+func (v *igluViolation) clientError(now time.Time) JSONObject {
 	switch {
 	case v.resolution != nil:
-		history := make([]orderedJSON, len(v.resolution.Lookups))
+		history := make([]JSONObject, len(v.resolution.Lookups))
 		for i, l := range v.resolution.Lookups {
-			e := orderedJSON{{"error", "NotFound"}}
+			e := JSONObject{{"error", "NotFound"}}
 			if !errors.Is(l.Err, iglu.ErrNotFound) {
-				e = orderedJSON{{"error", "RepoFailure"}, {"message", truncateRunes(l.Err.Error(), 256)}}
+				e = JSONObject{{"error", "RepoFailure"}, {"message", truncateRunes(l.Err.Error(), 256)}}
 			}
-			history[i] = orderedJSON{
+			history[i] = JSONObject{
 				{"errors", []any{e}},
 				{"attempts", 1},
 				{"lastAttempt", FormatInstant(now)},
 				{"repository", l.Repository},
 			}
 		}
-		return orderedJSON{{"error", "ResolutionError"}, {"lookupHistory", history}}
+		return JSONObject{{"error", "ResolutionError"}, {"lookupHistory", history}}
 	case v.schemaErr != nil:
-		issue := orderedJSON{{"path", "$"}, {"message", v.schemaErr.Error()}}
-		return orderedJSON{{"schemaIssues", []any{issue}}, {"error", "ValidationError"}}
+		issue := JSONObject{{"path", "$"}, {"message", v.schemaErr.Error()}}
+		return JSONObject{{"schemaIssues", []any{issue}}, {"error", "ValidationError"}}
 	}
 	// ClientError's encoder merges {"error": "ValidationError"} into
 	// ValidatorError's {"dataReports": [...]}.
-	return orderedJSON{{"dataReports", v.reports}, {"error", "ValidationError"}}
+	return JSONObject{{"dataReports", v.reports}, {"error", "ValidationError"}}
 }
 
 // schemaViolationsRow builds the schema_violations 2-0-0 bad row of one
 // IgluError, with the payload badrows' EnrichmentPayload {enriched, raw}.
 func (p *Predictor) schemaViolationsRow(cp CollectorPayload, pred *Prediction, v *igluViolation) *BadRow {
 	now := p.now()
-	message := marshalNoHTML(orderedJSON{{"schemaKey", v.key.URI()}, {"error", v.clientError(now)}})
-	payload := orderedJSON{
+	message := marshalNoHTML(JSONObject{{"schemaKey", v.key.URI()}, {"error", v.clientError(now)}})
+	payload := JSONObject{
 		{"enriched", partiallyEnrichedEvent(cp, pred, v, now)},
 		{"raw", rawEventPayload(cp, pred)},
 	}
@@ -137,7 +136,7 @@ func (p *Predictor) schemaViolationsRow(cp CollectorPayload, pred *Prediction, v
 // RawEvent.toRawEvent fills it: the same collector fields as the
 // adapter_failures payload, with the raw event's parameters in place of
 // the query string and the collector's name as loaderName.
-func rawEventPayload(cp CollectorPayload, pred *Prediction) orderedJSON {
+func rawEventPayload(cp CollectorPayload, pred *Prediction) JSONObject {
 	source := NewBadRowPayload(cp)
 	params := make([]NameValue, 0, len(pred.RawEvent.Parameters))
 	if replayed, ok := replayRawParams(cp); ok {
@@ -149,7 +148,7 @@ func rawEventPayload(cp CollectorPayload, pred *Prediction) orderedJSON {
 			params = append(params, nv)
 		}
 	}
-	return orderedJSON{
+	return JSONObject{
 		{"vendor", source.Vendor},
 		{"version", source.Version},
 		{"parameters", params},
@@ -187,9 +186,9 @@ func replayRawParams(cp CollectorPayload) (rawParams, bool) {
 // are null, because enrich keeps only a valid unstruct event and
 // SchemaEnrichment finds no schema without it. derived_contexts holds the
 // failure entity enrich 6.x attaches (EnrichmentManager.setDerivedContexts).
-func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolation, now time.Time) orderedJSON {
+func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolation, now time.Time) JSONObject {
 	collectorName := NewBadRowPayload(cp).Collector
-	out := make(orderedJSON, 0, len(partiallyEnrichedFields))
+	out := make(JSONObject, 0, len(partiallyEnrichedFields))
 	for _, name := range partiallyEnrichedFields {
 		var value any
 		switch name {
@@ -211,7 +210,7 @@ func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolat
 				value = enrichedFieldValue(name, x)
 			}
 		}
-		out = append(out, jsonMember{name, value})
+		out = append(out, JSONMember{name, value})
 	}
 	return out
 }
@@ -231,7 +230,7 @@ func enrichedFieldValue(name string, v any) any {
 	}
 	switch v.(type) {
 	case map[string]any, []any:
-		b, err := marshalPlain(v)
+		b, err := MarshalCirce(v)
 		if err != nil {
 			return nil
 		}
@@ -245,18 +244,18 @@ func enrichedFieldValue(name string, v any) any {
 // entity of Failure.fromSchemaViolation.
 func failureContexts(v *igluViolation, now time.Time) string {
 	var failureType string
-	var errs []orderedJSON
+	var errs []JSONObject
 	switch {
 	case v.resolution != nil:
 		failureType = "ResolutionError"
-		errs = []orderedJSON{{
+		errs = []JSONObject{{
 			{"message", "Resolution error: schema " + v.key.URI() + " not found"},
 			{"source", "unstruct"},
-			{"lookupHistory", v.clientError(now)[1].value},
+			{"lookupHistory", v.clientError(now)[1].Value},
 		}}
 	case v.schemaErr != nil:
 		failureType = "ValidationError"
-		errs = []orderedJSON{{
+		errs = []JSONObject{{
 			{"message", "Invalid schema: " + v.key.URI() + " - " + v.schemaErr.Error()},
 			{"source", "unstruct"},
 			{"path", "$"},
@@ -264,7 +263,7 @@ func failureContexts(v *igluViolation, now time.Time) string {
 	default:
 		failureType = "ValidationError"
 		for _, r := range v.reports {
-			errs = append(errs, orderedJSON{
+			errs = append(errs, JSONObject{
 				{"message", r.Message},
 				{"source", "unstruct"},
 				{"path", r.Path},
@@ -273,9 +272,9 @@ func failureContexts(v *igluViolation, now time.Time) string {
 			})
 		}
 	}
-	entity := orderedJSON{
+	entity := JSONObject{
 		{"schema", "iglu:com.snowplowanalytics.snowplow/failure/jsonschema/1-0-0"},
-		{"data", orderedJSON{
+		{"data", JSONObject{
 			{"failureType", failureType},
 			{"errors", errs},
 			{"schema", v.key.URI()},
@@ -285,11 +284,11 @@ func failureContexts(v *igluViolation, now time.Time) string {
 			{"componentVersion", Version},
 		}},
 	}
-	contexts := orderedJSON{
+	contexts := JSONObject{
 		{"schema", "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"},
 		{"data", []any{entity}},
 	}
-	b, err := marshalPlain(contexts)
+	b, err := MarshalCirce(contexts)
 	if err != nil {
 		return ""
 	}
@@ -323,41 +322,6 @@ mkt_clickid mkt_network etl_tags dvce_sent_tstamp refr_domain_userid
 refr_dvce_tstamp derived_contexts domain_sessionid derived_tstamp event_vendor
 event_name event_format event_version event_fingerprint true_tstamp`)
 
-// jsonMember is one member of an orderedJSON.
-type jsonMember struct {
-	name  string
-	value any
-}
-
-// orderedJSON is a JSON object that keeps its members in the order
-// circe's derived encoders write them, so a predicted bad row reads like
-// the real one.
-type orderedJSON []jsonMember
-
-// MarshalJSON implements json.Marshaler.
-func (o orderedJSON) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, err := marshalPlain(f.name)
-		if err != nil {
-			return nil, err
-		}
-		v, err := marshalPlain(f.value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
-
 // truncateRunes cuts s to at most n code points, the unit of the bad-row
 // schemas' maxLength.
 func truncateRunes(s string, n int) string {
@@ -366,16 +330,4 @@ func truncateRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
-}
-
-// marshalPlain encodes v as compact JSON without escaping '<', '>' and '&',
-// which circe does not escape either.
-func marshalPlain(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

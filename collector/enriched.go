@@ -126,10 +126,10 @@ func encodeOrdered(fields map[string]any) ([]byte, error) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		k, _ := marshalNoEscape(key)
+		k, _ := adapter.MarshalCirce(key)
 		buf.Write(k)
 		buf.WriteByte(':')
-		v, err := marshalNoEscape(fields[key])
+		v, err := adapter.MarshalCirce(fields[key])
 		if err != nil {
 			return nil, fmt.Errorf("encode enriched field %s: %w", key, err)
 		}
@@ -137,31 +137,6 @@ func encodeOrdered(fields map[string]any) ([]byte, error) {
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
-}
-
-// marshalNoEscape encodes v like circe's printer: no HTML escaping of <, >
-// and &, and no trailing newline. Already encoded JSON (json.RawMessage,
-// orderedObject) is written as it is, without encoding/json compacting it
-// again, which dominated the handler's CPU time.
-func marshalNoEscape(v any) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return []byte("null"), nil
-	case json.RawMessage:
-		if x == nil {
-			return []byte("null"), nil
-		}
-		return x, nil
-	case orderedObject:
-		return x.MarshalJSON()
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // eventSchema is Micro's getEnrichedSchema: the Iglu URI built from

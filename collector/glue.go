@@ -3,7 +3,6 @@ package collector
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sgkit/sgkit/adapter"
@@ -30,7 +29,7 @@ func storedContentType(header *string) *string {
 func sizeViolation(cp adapter.CollectorPayload, size int, limit int64, now time.Time) (json.RawMessage, error) {
 	msg := fmt.Sprintf("Payload exceeds max size of %d. Actual length: %d", limit, size)
 	row := adapter.NewSizeViolation(adapter.SgkitProcessor(), now, int(limit), size, msg, adapter.ThriftString(cp))
-	return marshalNoEscape(row)
+	return adapter.MarshalCirce(row)
 }
 
 // querystringPairs splits a raw query string into Micro's "name=value"
@@ -46,32 +45,4 @@ func querystringPairs(query string) []string {
 		out = append(out, nv.Name+"="+value)
 	}
 	return out
-}
-
-// orderedObject is a JSON object that keeps its members in order, as circe
-// writes case classes.
-type orderedObject []struct {
-	key   string
-	value any
-}
-
-// MarshalJSON writes the members in order.
-func (o orderedObject) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := marshalNoEscape(m.key)
-		v, err := marshalNoEscape(m.value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sgkit/sgkit/adapter"
 	"github.com/sgkit/sgkit/micro"
 	"github.com/sgkit/sgkit/schemas"
 )
@@ -119,14 +120,14 @@ func (h *Handler) serveIglu(w http.ResponseWriter, p string) bool {
 	if err != nil {
 		// Micro returns the resolver's ResolutionError: per repository, the
 		// lookup errors, the attempts and the time of the last attempt.
-		body := map[string]any{"value": map[string]any{igluRepositoryName: orderedObject{
-			{"errors", []map[string]string{{"error": "NotFound"}}},
-			{"attempts", 1},
-			{"lastAttempt", sdkInstant(h.cfg.now())},
+		body := map[string]any{"value": map[string]any{igluRepositoryName: adapter.JSONObject{
+			{Name: "errors", Value: []map[string]string{{"error": "NotFound"}}},
+			{Name: "attempts", Value: 1},
+			{Name: "lastAttempt", Value: sdkInstant(h.cfg.now())},
 		}}}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
-		out, _ := marshalNoEscape(body)
+		out, _ := adapter.MarshalCirce(body)
 		w.Write(out)
 		return true
 	}
@@ -143,7 +144,7 @@ func (h *Handler) serveIglu(w http.ResponseWriter, p string) bool {
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
-	out, err := marshalNoEscape(v)
+	out, err := adapter.MarshalCirce(v)
 	if err != nil {
 		writeText(w, http.StatusInternalServerError, "encode response: "+err.Error())
 		return

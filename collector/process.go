@@ -84,7 +84,7 @@ func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayloa
 	if err != nil {
 		return record{}, err
 	}
-	rawEvent, err := marshalNoEscape(h.microRawEvent(pred, cp, stored))
+	rawEvent, err := adapter.MarshalCirce(h.microRawEvent(pred, cp, stored))
 	if err != nil {
 		return record{}, fmt.Errorf("encode rawEvent: %w", err)
 	}
@@ -97,7 +97,7 @@ func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayloa
 		Contexts: []string{},
 		Event:    event,
 	}
-	raw, err := marshalNoEscape(goodEventJSON(ge))
+	raw, err := adapter.MarshalCirce(goodEventJSON(ge))
 	if err != nil {
 		return record{}, fmt.Errorf("encode good event: %w", err)
 	}
@@ -108,7 +108,7 @@ func (h *Handler) badRecord(pred adapter.Prediction, cp adapter.CollectorPayload
 	if pred.BadRow == nil {
 		return record{}, fmt.Errorf("bad prediction for %s has no bad row", cp.Path)
 	}
-	badRow, err := marshalNoEscape(pred.BadRow)
+	badRow, err := adapter.MarshalCirce(pred.BadRow)
 	if err != nil {
 		return record{}, fmt.Errorf("encode bad row: %w", err)
 	}
@@ -125,7 +125,7 @@ func (h *Handler) badRecord(pred adapter.Prediction, cp adapter.CollectorPayload
 	default:
 		be.Errors = []string{sentenceValidation, string(badRow)}
 		if pred.RawEvent != nil {
-			raw, err := marshalNoEscape(h.microRawEvent(pred, cp, stored))
+			raw, err := adapter.MarshalCirce(h.microRawEvent(pred, cp, stored))
 			if err != nil {
 				return record{}, fmt.Errorf("encode rawEvent: %w", err)
 			}
@@ -157,7 +157,7 @@ func (h *Handler) storeSizeViolation(cp adapter.CollectorPayload, stored *string
 func (h *Handler) encodeBad(be micro.BadEvent, mcp *micro.CollectorPayload) (record, error) {
 	rec := record{}
 	if mcp != nil {
-		raw, err := marshalNoEscape(mcp)
+		raw, err := adapter.MarshalCirce(mcp)
 		if err != nil {
 			return record{}, fmt.Errorf("encode collectorPayload: %w", err)
 		}
@@ -166,10 +166,10 @@ func (h *Handler) encodeBad(be micro.BadEvent, mcp *micro.CollectorPayload) (rec
 	} else {
 		be.CollectorPayload = json.RawMessage("null")
 	}
-	raw, err := marshalNoEscape(orderedObject{
-		{"collectorPayload", be.CollectorPayload},
-		{"rawEvent", be.RawEvent},
-		{"errors", be.Errors},
+	raw, err := adapter.MarshalCirce(adapter.JSONObject{
+		{Name: "collectorPayload", Value: be.CollectorPayload},
+		{Name: "rawEvent", Value: be.RawEvent},
+		{Name: "errors", Value: be.Errors},
 	})
 	if err != nil {
 		return record{}, fmt.Errorf("encode bad event: %w", err)
@@ -256,13 +256,13 @@ func (h *Handler) microRawEvent(pred adapter.Prediction, cp adapter.CollectorPay
 
 // goodEventJSON lays out a good event in the field order of Micro's
 // GoodEvent case class.
-func goodEventJSON(ge micro.GoodEvent) orderedObject {
-	return orderedObject{
-		{"rawEvent", ge.RawEvent},
-		{"eventType", ge.EventType},
-		{"schema", ge.Schema},
-		{"contexts", ge.Contexts},
-		{"event", ge.Event},
-		{"incomplete", ge.Incomplete},
+func goodEventJSON(ge micro.GoodEvent) adapter.JSONObject {
+	return adapter.JSONObject{
+		{Name: "rawEvent", Value: ge.RawEvent},
+		{Name: "eventType", Value: ge.EventType},
+		{Name: "schema", Value: ge.Schema},
+		{Name: "contexts", Value: ge.Contexts},
+		{Name: "event", Value: ge.Event},
+		{Name: "incomplete", Value: ge.Incomplete},
 	}
 }
