@@ -11,11 +11,14 @@ import (
 type Profile string
 
 const (
-	// Smoke sends only the public StatusGator examples: a handful of
-	// requests, safe to send to a production collector.
+	// Smoke sends only the public StatusGator examples predicted as good
+	// events (the v1 form posts): a handful of requests that write no bad
+	// rows, safe to send to a production collector.
 	Smoke Profile = "smoke"
-	// Full sends the smoke corpus, Count generated requests in each of the
-	// three StatusGator payload formats, and the sender's edge-case corpus.
+	// Full sends every public example (the v2 and v3 JSON ones too, which
+	// become adapter_failures bad rows), Count generated requests in each of
+	// the three StatusGator payload formats, and the sender's edge-case
+	// corpus.
 	Full Profile = "full"
 )
 

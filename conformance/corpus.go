@@ -48,17 +48,23 @@ func NewRunID() string {
 // buildCorpus returns the cases of cfg.Profile plus cfg.Extra, each tagged
 // with the run id and predicted.
 func buildCorpus(cfg Config) ([]Case, error) {
-	smoke, err := SmokeCorpus(cfg.RunID)
-	if err != nil {
-		return nil, err
-	}
-	cases := smoke
+	var cases []Case
+	var err error
 	if cfg.Profile == Full {
+		cases, err = PublicCorpus(cfg.RunID)
+		if err != nil {
+			return nil, err
+		}
 		generated, err := generatedCorpus(cfg)
 		if err != nil {
 			return nil, err
 		}
 		cases = append(cases, generated...)
+	} else {
+		cases, err = SmokeCorpus(cfg.RunID)
+		if err != nil {
+			return nil, err
+		}
 	}
 	cases = append(cases, cfg.Extra...)
 
@@ -76,10 +82,32 @@ func buildCorpus(cfg Config) ([]Case, error) {
 	return cases, nil
 }
 
-// SmokeCorpus returns the public StatusGator examples of the fixtures,
-// each tagged with a fresh eid and with aid = runID, and predicted by
-// adapter.Default.
+// SmokeCorpus returns the Smoke profile: the public StatusGator examples
+// predicted as good events (the v1 form posts), each tagged with a fresh
+// eid and with aid = runID. An example predicted as a bad row (the v2 and
+// v3 JSON examples, which enrich's adapter rejects) is left out, so that a
+// smoke run against production writes no bad rows; PublicCorpus has them.
 func SmokeCorpus(runID string) ([]Case, error) {
+	public, err := PublicCorpus(runID)
+	if err != nil {
+		return nil, err
+	}
+	var cases []Case
+	for _, c := range public {
+		if c.Prediction.Outcome == adapter.Good {
+			cases = append(cases, c)
+		}
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("no public StatusGator example in fixtures/%s is predicted as a good event, so the smoke profile would send nothing", smokeGroup)
+	}
+	return cases, nil
+}
+
+// PublicCorpus returns every public StatusGator example of the fixtures,
+// good and bad, each tagged with a fresh eid and with aid = runID, and
+// predicted by adapter.Default. The Full profile starts with it.
+func PublicCorpus(runID string) ([]Case, error) {
 	examples, err := SmokeExamples()
 	if err != nil {
 		return nil, err
@@ -96,8 +124,8 @@ func SmokeCorpus(runID string) ([]Case, error) {
 	return cases, nil
 }
 
-// SmokeExamples returns the public StatusGator examples untagged, as the
-// fixtures hold them.
+// SmokeExamples returns every public StatusGator example untagged, as the
+// fixtures hold them, whatever its predicted outcome.
 func SmokeExamples() ([]fixtures.Case, error) {
 	examples, err := fixtures.Load(smokeGroup)
 	if err != nil {

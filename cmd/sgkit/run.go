@@ -33,7 +33,7 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	collectorURL := fs.String("collector", "", "base `URL` of the collector to send to, e.g. http://127.0.0.1:9090; empty starts the embedded collector on a free loopback port")
 	microURL := fs.String("micro", "", "base `URL` of the Snowplow Micro API to read results from; the collector URL when empty")
-	profile := fs.String("profile", string(conformance.Smoke), "corpus to send: smoke (the public StatusGator examples, safe against production) or full (smoke plus generated v1, v2, v3 traffic and the edge cases)")
+	profile := fs.String("profile", string(conformance.Smoke), "corpus to send: smoke (the public StatusGator examples predicted as good events, the v1 ones: no bad rows, safe against production) or full (every public example, v2 and v3 JSON included, plus generated v1, v2, v3 traffic and the edge cases)")
 	count := fs.Int("count", conformance.DefaultCount, "generated requests per payload format in the full profile")
 	seed := fs.Int64("seed", conformance.DefaultSeed, "seed of the generated requests; the same seed gives the same requests")
 	timeout := fs.Duration("timeout", conformance.DefaultTimeout, "how long to wait for every sent request to show up in Micro, e.g. 30s")

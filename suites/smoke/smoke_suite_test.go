@@ -1,6 +1,7 @@
 // Package smoke_test is the suite that is safe against a production
-// collector: it sends only the public StatusGator examples, a handful of
-// requests tagged with the run's aid, and changes nothing else. Run it
+// collector: it sends only the public StatusGator examples predicted as
+// good events (the v1 ones), a handful of requests tagged with the run's
+// aid, so it writes no bad rows and changes nothing else. Run it
 // with ginkgo ./suites/smoke -- --config FILE.
 package smoke_test
 
