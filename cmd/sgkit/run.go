@@ -33,10 +33,10 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	collectorURL := fs.String("collector", "", "base `URL` of the collector to send to, e.g. http://127.0.0.1:9090; empty starts the embedded collector on a free loopback port")
 	microURL := fs.String("micro", "", "base `URL` of the Snowplow Micro API to read results from; the collector URL when empty")
-	profile := fs.String("profile", string(conformance.Smoke), "corpus to send: smoke (the public StatusGator examples predicted as good events, the v1 ones: no bad rows, safe against production) or full (every public example, v2 and v3 JSON included, plus generated v1, v2, v3 traffic and the edge cases)")
-	count := fs.Int("count", conformance.DefaultCount, "generated requests per payload format in the full profile")
-	seed := fs.Int64("seed", conformance.DefaultSeed, "seed of the generated requests; the same seed gives the same requests")
-	timeout := fs.Duration("timeout", conformance.DefaultTimeout, "how long to wait for every sent request to show up in Micro, e.g. 30s")
+	profile := fs.String("profile", string(conformance.Smoke), "corpus `NAME` to send: smoke (the public StatusGator examples predicted as good events, the v1 ones: no bad rows, safe against production) or full (every public example, v2 and v3 JSON included, plus generated v1, v2, v3 traffic and the edge cases)")
+	count := fs.Int("count", conformance.DefaultCount, "number of generated requests per payload format (v1, v2 and v3 each get `N`); --profile full only")
+	seed := fs.Int64("seed", conformance.DefaultSeed, "integer seed `S` of the generated requests; the same seed gives the same requests apart from the run's aid; --profile full only")
+	timeout := fs.Duration("timeout", conformance.DefaultTimeout, "how long to wait, counted from the end of sending, for every sent request to show up in Micro: a Go duration `D` with its unit (ms, s, m, h), e.g. 30s or 2m")
 	reportJSON := fs.String("report-json", "", "also write the report as JSON to `FILE`")
 	junit := fs.String("junit", "", "also write the report as JUnit XML to `FILE`")
 	fs.Usage = func() {
@@ -65,6 +65,21 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if p := conformance.Profile(*profile); p != conformance.Smoke && p != conformance.Full {
 		fmt.Fprintf(stderr, "sgkit run: invalid --profile %q: use smoke or full\n", *profile)
 		return exitUsage
+	}
+	// --count and --seed shape the generated traffic, which only the full
+	// profile sends; accepting them with smoke would ignore them silently.
+	if conformance.Profile(*profile) == conformance.Smoke {
+		var fullOnly []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "count" || f.Name == "seed" {
+				fullOnly = append(fullOnly, "--"+f.Name)
+			}
+		})
+		if len(fullOnly) > 0 {
+			fmt.Fprintf(stderr, "sgkit run: %s applies to --profile full only: smoke sends the public examples and no generated traffic; add --profile full or drop %s\n",
+				fullOnly[0], fullOnly[0])
+			return exitUsage
+		}
 	}
 	if *timeout <= 0 {
 		fmt.Fprintf(stderr, "sgkit run: invalid --timeout %s: use a positive duration such as 30s\n", *timeout)

@@ -118,7 +118,10 @@ var _ = Describe("sgkit run", func() {
 			Expect(stdout).To(BeEmpty())
 		},
 		Entry("unknown profile", []string{"--profile", "nightly"}, `invalid --profile "nightly": use smoke or full`),
-		Entry("zero count", []string{"--count", "0"}, "invalid --count 0"),
+		Entry("zero count", []string{"--profile", "full", "--count", "0"}, "invalid --count 0"),
+		Entry("count with the smoke profile", []string{"--count", "5"},
+			"--count applies to --profile full only: smoke sends the public examples and no generated traffic; add --profile full or drop --count"),
+		Entry("seed with the default smoke profile", []string{"--profile", "smoke", "--seed", "7"}, "--seed applies to --profile full only"),
 		Entry("zero timeout", []string{"--timeout", "0s"}, "invalid --timeout 0s"),
 		Entry("micro without collector", []string{"--micro", "http://127.0.0.1:9090"}, "--micro needs --collector"),
 		Entry("positional argument", []string{"smoke"}, `unexpected argument "smoke"`),
@@ -127,6 +130,20 @@ var _ = Describe("sgkit run", func() {
 		Entry("unreachable collector", []string{"--collector", "http://127.0.0.1:1", "--timeout", "2s"},
 			"cannot use --collector http://127.0.0.1:1"),
 	)
+
+	It("states the unit or form of every flag's value in -h", func() {
+		code, stdout, stderr := sgkitRun("-h")
+		Expect(code).To(Equal(exitOK))
+		Expect(stdout).To(BeEmpty())
+		for _, line := range []string{
+			"-collector URL", "-micro URL", "-profile NAME", "-count N", "-seed S", "-timeout D",
+			"-report-json FILE", "-junit FILE",
+		} {
+			Expect(stderr).To(ContainSubstring("  "+line+"\n"), line)
+		}
+		Expect(stderr).To(ContainSubstring("a Go duration D with its unit (ms, s, m, h)"))
+		Expect(stderr).To(ContainSubstring("number of generated requests per payload format"))
+	})
 
 	It("exits 2 naming a Micro that does not answer", func() {
 		url := startSeparateCollector()
