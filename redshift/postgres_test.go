@@ -26,12 +26,17 @@ var _ = Describe("PostgreSQL load", Ordered, Label("database"), func() {
 		sandbox *pgtest.Sandbox
 	)
 
-	BeforeAll(func() {
-		server, err := pgtest.Start(ctx)
-		Expect(err).NotTo(HaveOccurred(), "no PostgreSQL for the database specs")
+	BeforeAll(func(start SpecContext) {
+		// Stop is registered before Start so that a timeout or an interrupt
+		// in the middle of start-up still stops the server: Ginkgo cancels
+		// the SpecContext, Start stops what it had started, and Stop waits
+		// for it.
+		server := pgtest.New()
 		DeferCleanup(server.Stop)
+		Expect(server.Start(start)).To(Succeed(), "no PostgreSQL for the database specs")
 		GinkgoWriter.Printf("PostgreSQL at %s, database %s (external: %v)\n", server.Host, server.Database, server.External)
 
+		var err error
 		sandbox, err = server.NewSandbox(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func() error { return sandbox.Close(context.Background()) })

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -45,21 +46,63 @@ type Server struct {
 	dataDir string
 	pgCtl   string
 	owner   *syscall.Credential
+
+	// mu guards the fields below, which let Stop end a Start that is still
+	// running: a test's clean-up can run while Start is abandoned after a
+	// timeout or an interrupt.
+	mu       sync.Mutex
+	cancel   context.CancelFunc
+	starting chan struct{}
+	started  bool
+	stopped  bool
 }
+
+// New returns a Server that Start starts. Register Stop for clean-up
+// before calling Start, so that a timeout or an interrupt during start-up
+// still stops the server and removes its folder.
+func New() *Server { return &Server{} }
 
 // Start returns the server SGKIT_DATABASE_URL names, or else starts a
 // throwaway one, which Stop removes. When no server binaries are found, the
 // error tells how to install PostgreSQL.
 func Start(ctx context.Context) (*Server, error) {
+	s := New()
+	if err := s.Start(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start uses the server SGKIT_DATABASE_URL names, or else starts a
+// throwaway one. When ctx ends or Stop is called before the server is up,
+// Start stops what it had started, removes its folder and returns an error.
+func (s *Server) Start(ctx context.Context) error {
 	if url := os.Getenv(EnvDatabaseURL); url != "" {
 		cfg, err := pgx.ParseConfig(url)
 		if err != nil {
 			// pgx's message may quote the URL; name only the variable.
-			return nil, fmt.Errorf("%s is not a valid PostgreSQL connection URL or DSN", EnvDatabaseURL)
+			return fmt.Errorf("%s is not a valid PostgreSQL connection URL or DSN", EnvDatabaseURL)
 		}
-		return &Server{Host: cfg.Host, Database: cfg.Database, External: true, config: cfg}, nil
+		s.Host, s.Database, s.External, s.config = cfg.Host, cfg.Database, true, cfg
+		return nil
 	}
-	return startThrowaway(ctx)
+
+	s.mu.Lock()
+	if s.stopped || s.starting != nil {
+		s.mu.Unlock()
+		return errors.New("pgtest: Start called after Stop or twice on one Server")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s.cancel, s.starting = cancel, make(chan struct{})
+	s.mu.Unlock()
+	defer cancel()
+	defer close(s.starting)
+
+	err := s.startThrowaway(ctx)
+	s.mu.Lock()
+	s.started = err == nil
+	s.mu.Unlock()
+	return err
 }
 
 // Connect opens a connection to database (the server's default when empty),
@@ -128,7 +171,9 @@ func (e *ConnectError) Error() string {
 }
 
 // Stop stops a throwaway server and removes its folder; for an external
-// server it does nothing.
+// server it does nothing. Called while Start runs, it ends Start, which
+// stops what it had started, and waits for it. Stop may be called more
+// than once.
 //
 // NOTE: a test binary killed before Stop (for example by go test -timeout)
 // leaves its server running with its folder /tmp/sgkit-pg-*; stop it with
@@ -137,9 +182,34 @@ func (s *Server) Stop() error {
 	if s.External {
 		return nil
 	}
+	s.mu.Lock()
+	s.stopped = true
+	cancel, starting := s.cancel, s.starting
+	s.mu.Unlock()
+	if starting != nil {
+		cancel()
+		<-starting
+	}
+
+	s.mu.Lock()
+	started := s.started
+	s.started = false
+	s.mu.Unlock()
+	if !started {
+		// Never started, or Start failed and cleaned up after itself.
+		return nil
+	}
+	return s.teardown(context.Background(), "fast")
+}
+
+// teardown stops the server, if one runs in the data folder, and removes
+// the folder.
+func (s *Server) teardown(ctx context.Context, mode string) error {
 	var errs []error
-	if out, err := s.run(s.pgCtl, "stop", "-D", s.dataDir, "-m", "fast", "-w"); err != nil {
-		errs = append(errs, fmt.Errorf("pg_ctl stop: %w: %s", err, out))
+	if _, err := os.Stat(filepath.Join(s.dataDir, "postmaster.pid")); err == nil {
+		if out, err := s.run(ctx, s.pgCtl, "stop", "-D", s.dataDir, "-m", mode, "-w"); err != nil {
+			errs = append(errs, fmt.Errorf("pg_ctl stop: %w: %s", err, out))
+		}
 	}
 	if err := os.RemoveAll(filepath.Dir(s.dataDir)); err != nil {
 		errs = append(errs, err)
@@ -155,14 +225,18 @@ func RandomName(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-func startThrowaway(ctx context.Context) (*Server, error) {
+// afterStep, when set by a test, runs after each step of a throwaway
+// server's start-up ("initdb", "pg_ctl start") with Start's context.
+var afterStep func(ctx context.Context, step string)
+
+func (s *Server) startThrowaway(ctx context.Context) (err error) {
 	initdb, pgCtl, err := findBinaries()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	owner, err := serverOwner()
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// A short base keeps the socket path under the 107-byte limit of
@@ -174,55 +248,81 @@ func startThrowaway(ctx context.Context) (*Server, error) {
 	}
 	dir, err := os.MkdirTemp(base, "sgkit-pg-")
 	if err != nil {
-		return nil, fmt.Errorf("create the server folder: %w", err)
+		return fmt.Errorf("create the server folder: %w", err)
 	}
-	if owner != nil {
-		if err := os.Chown(dir, int(owner.Uid), int(owner.Gid)); err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("hand %s to user postgres: %w", dir, err)
+	s.Host, s.Database, s.dataDir, s.pgCtl, s.owner = dir, "postgres", filepath.Join(dir, "data"), pgCtl, owner
+
+	// From here on a failure, a cancelled ctx included, stops whatever
+	// runs in the folder (pg_ctl start may have been killed after the
+	// postmaster forked) and removes the folder. The teardown gets its own
+	// context because ctx may be the one that ended.
+	defer func() {
+		if err != nil {
+			tctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if terr := s.teardown(tctx, "immediate"); terr != nil {
+				err = fmt.Errorf("%w; cleaning up also failed: %v", err, terr)
+			}
 		}
+	}()
+	step := func(name string) error {
+		if afterStep != nil {
+			afterStep(ctx, name)
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("PostgreSQL start-up stopped after %s: %w", name, context.Cause(ctx))
+		}
+		return nil
 	}
 
-	s := &Server{Host: dir, Database: "postgres", dataDir: filepath.Join(dir, "data"), pgCtl: pgCtl, owner: owner}
+	if owner != nil {
+		if err := os.Chown(dir, int(owner.Uid), int(owner.Gid)); err != nil {
+			return fmt.Errorf("hand %s to user postgres: %w", dir, err)
+		}
+	}
 	// UTF8 with the C locale: the byte-length specs need a UTF-8 database,
 	// and the C locale exists on every machine.
-	if out, err := s.run(initdb, "-D", s.dataDir, "--auth=trust", "--username=postgres",
+	if out, err := s.run(ctx, initdb, "-D", s.dataDir, "--auth=trust", "--username=postgres",
 		"--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("initdb failed: %w: %s", err, out)
+		return fmt.Errorf("initdb failed: %w: %s", err, out)
+	}
+	if err := step("initdb"); err != nil {
+		return err
 	}
 	// No TCP listener: the server takes connections on a Unix socket in
 	// its own folder only, so parallel test packages never share a port.
 	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories='%s' -c fsync=off -p 5432", dir)
-	if out, err := s.run(pgCtl, "start", "-D", s.dataDir, "-l", filepath.Join(dir, "server.log"),
+	if out, err := s.run(ctx, pgCtl, "start", "-D", s.dataDir, "-l", filepath.Join(dir, "server.log"),
 		"-o", opts, "-w", "-t", "60"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("pg_ctl start failed: %w: %s\nserver log:\n%s", err, out, log)
+		return fmt.Errorf("pg_ctl start failed: %w: %s\nserver log:\n%s", err, out, log)
+	}
+	if err := step("pg_ctl start"); err != nil {
+		return err
 	}
 
 	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=5432 user=postgres dbname=postgres sslmode=disable", dir))
 	if err != nil {
-		_ = s.Stop()
-		return nil, err
+		return err
 	}
 	s.config = cfg
-
 	conn, err := s.Connect(ctx, "")
 	if err != nil {
-		_ = s.Stop()
-		return nil, err
+		return err
 	}
 	conn.Close(ctx)
-	return s, nil
+	return nil
 }
 
 // run runs a server binary as the server's owner: initdb and pg_ctl
 // refuse to run as root, so under root they run as user postgres.
-func (s *Server) run(bin string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+func (s *Server) run(ctx context.Context, bin string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	// initdb's children keep the output pipe open after initdb is killed;
+	// do not wait for them beyond this.
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Dir = "/"
 	if s.owner != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.owner}

@@ -5,6 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -97,8 +103,7 @@ var _ = Describe("Connect", func() {
 		// The throwaway server trusts local users and ignores the password,
 		// so the refusal is for the missing database (3D000); an external
 		// server may refuse the password first (28P01).
-		withPassword := *s
-		withPassword.config = s.config.Copy()
+		withPassword := &Server{config: s.config.Copy()}
 		withPassword.config.Password = password
 		missing := RandomName("sgkit_missing_")
 		_, err = withPassword.Connect(context.Background(), missing)
@@ -111,5 +116,93 @@ var _ = Describe("Connect", func() {
 		for _, text := range secretLeaks(err) {
 			Expect(text).NotTo(ContainSubstring(password))
 		}
+	})
+})
+
+var _ = Describe("Start interrupted", Label("database"), func() {
+	BeforeEach(func() {
+		if os.Getenv(EnvDatabaseURL) != "" {
+			// An external server is never started or stopped by pgtest.
+			GinkgoT().Setenv(EnvDatabaseURL, "")
+		}
+		DeferCleanup(func() { afterStep = nil })
+	})
+
+	// postmasterPID reads the server's process id from its folder; alive
+	// sends signal 0, which only checks that the process exists.
+	postmasterPID := func(dataDir string) int {
+		b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+		Expect(err).NotTo(HaveOccurred())
+		pid, err := strconv.Atoi(strings.SplitN(string(b), "\n", 2)[0])
+		Expect(err).NotTo(HaveOccurred())
+		return pid
+	}
+	alive := func(pid int) bool {
+		if syscall.Kill(pid, 0) != nil {
+			return false
+		}
+		// A stopped server stays a zombie until its parent, init, reaps it.
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		return err == nil && !strings.Contains(string(stat), ") Z ")
+	}
+
+	It("stops a server whose start-up context ends after pg_ctl start", func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var pid int
+		var dir string
+		s := New()
+		afterStep = func(_ context.Context, step string) {
+			if step == "pg_ctl start" {
+				dir = s.Host
+				pid = postmasterPID(s.dataDir)
+				cancel()
+			}
+		}
+		err := s.Start(ctx)
+		Expect(err).To(MatchError(context.Canceled))
+		Expect(err).To(MatchError(ContainSubstring("stopped after pg_ctl start")))
+		Expect(pid).To(BeNumerically(">", 0))
+		Eventually(func() bool { return alive(pid) }).WithTimeout(10*time.Second).Should(BeFalse(), "postmaster %d still runs", pid)
+		Expect(dir).NotTo(BeADirectory())
+		Expect(s.Stop()).To(Succeed())
+	})
+
+	It("removes the folder when the context ends after initdb", func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := New()
+		var dir string
+		afterStep = func(_ context.Context, step string) {
+			if step == "initdb" {
+				dir = s.Host
+				cancel()
+			}
+		}
+		Expect(s.Start(ctx)).To(MatchError(context.Canceled))
+		Expect(dir).To(Or(HavePrefix(filepath.Join(os.TempDir(), "sgkit-pg-")), HavePrefix("/tmp/sgkit-pg-")))
+		Expect(dir).NotTo(BeADirectory())
+	})
+
+	It("lets Stop, registered first, end a Start that is still running", func() {
+		// This is what a Ginkgo clean-up does when a timeout abandons
+		// BeforeAll in the middle of Start.
+		s := New()
+		reached := make(chan int)
+		var dir string
+		afterStep = func(ctx context.Context, step string) {
+			if step == "pg_ctl start" {
+				dir = s.Host
+				reached <- postmasterPID(s.dataDir)
+				<-ctx.Done()
+			}
+		}
+		startErr := make(chan error, 1)
+		go func() { startErr <- s.Start(context.Background()) }()
+		pid := <-reached
+		Expect(s.Stop()).To(Succeed())
+		Expect(<-startErr).To(MatchError(context.Canceled))
+		Eventually(func() bool { return alive(pid) }).WithTimeout(10*time.Second).Should(BeFalse(), "postmaster %d still runs", pid)
+		Expect(dir).NotTo(BeADirectory())
 	})
 })
