@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sgkit/sgkit/adapter"
+	"github.com/sgkit/sgkit/iglu"
 )
 
 // runPredict reads one request (flags for the request line and headers, a
@@ -23,14 +24,19 @@ func runPredict(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	query := fs.String("query", "", "the raw query string, without the leading '?'")
 	path := fs.String("path", "/"+adapter.Vendor+"/"+adapter.VendorVersion, "the request path")
 	noBody := fs.Bool("no-body", false, "send no body at all (instead of a FILE)")
+	registry := fs.String("registry", "", "base URL of an Iglu registry (static repository, or Iglu Server with an API key) "+
+		"to look schemas up in after the embedded ones")
+	apiKey := fs.String("api-key", "", apiKeyUsage)
 	timestamp := fs.String("timestamp", "", "the collector's receive time, RFC 3339 (e.g. 2016-05-19T09:26:32Z); sets collector_tstamp")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sgkit predict [flags] FILE|-")
 		fmt.Fprintln(stderr, "       sgkit predict [flags] --no-body")
+		fmt.Fprintln(stderr, "       sgkit predict --registry URL [--api-key KEY] [flags] FILE|-")
 		fmt.Fprintln(stderr, "\nPrints as JSON what a Snowplow collector and enrich make of one request to the")
 		fmt.Fprintln(stderr, "StatusGator webhook: the raw event and enriched fields, or the exact bad row.")
 		fmt.Fprintln(stderr, "The body is read from FILE, or from standard input with '-'. Exit 0 whenever a")
 		fmt.Fprintln(stderr, "prediction was made, good or bad; 2 for a usage error.")
+		fmt.Fprintln(stderr, "\nSchemas are looked up in the embedded Iglu repository first, then in --registry.")
 		fs.PrintDefaults()
 	}
 
@@ -87,7 +93,20 @@ func runPredict(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cp.Body = &s
 	}
 
-	pred, err := adapter.Default().Predict(cp)
+	predictor := adapter.Default()
+	switch {
+	case *registry != "":
+		repo, err := igluRegistry(*registry, *apiKey)
+		if err != nil {
+			fmt.Fprintf(stderr, "sgkit predict: %v\n", err)
+			return exitUsage
+		}
+		predictor.Validator = iglu.New(iglu.NewResolver(iglu.Embedded(), repo))
+	case *apiKey != "":
+		fmt.Fprintln(stderr, "sgkit predict: --api-key needs --registry URL; give the Iglu Server's URL")
+		return exitUsage
+	}
+	pred, err := predictor.Predict(cp)
 	if err != nil {
 		fmt.Fprintf(stderr, "sgkit predict: %v\n", err)
 		return exitUsage

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -103,6 +106,48 @@ var _ = Describe("sgkit predict", func() {
 		code, _, stderr := predictCmd(cloudflare, "--no-content-type", "--content-type", "text/plain", "-")
 		Expect(code).To(Equal(exitUsage))
 		Expect(stderr).To(ContainSubstring("--no-content-type"))
+	})
+
+	Describe("--registry", func() {
+		// countingRegistry serves 404 for every schema and counts the requests.
+		countingRegistry := func() (string, *atomic.Int32) {
+			var hits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				w.WriteHeader(http.StatusNotFound)
+			}))
+			DeferCleanup(srv.Close)
+			return srv.URL, &hits
+		}
+
+		It("consults no registry for an embedded schema", func() {
+			url, hits := countingRegistry()
+			code, out, stderr := predictCmd(cloudflare, "--registry", url, "-")
+			Expect(code).To(Equal(exitOK), stderr)
+			Expect(decode(out)["outcome"]).To(Equal("good"))
+			Expect(hits.Load()).To(BeZero())
+		})
+
+		It("predicts with an unreachable registry", func() {
+			srv := httptest.NewServer(http.NotFoundHandler())
+			url := srv.URL
+			srv.Close()
+			code, out, stderr := predictCmd(cloudflare, "--registry", url, "--api-key", "k", "-")
+			Expect(code).To(Equal(exitOK), stderr)
+			Expect(decode(out)["outcome"]).To(Equal("good"))
+		})
+
+		It("exits 2 for a URL without scheme", func() {
+			code, _, stderr := predictCmd(cloudflare, "--registry", "iglucentral.com", "-")
+			Expect(code).To(Equal(exitUsage))
+			Expect(stderr).To(ContainSubstring(`"iglucentral.com"`))
+		})
+
+		It("exits 2 for --api-key alone", func() {
+			code, _, stderr := predictCmd(cloudflare, "--api-key", "k", "-")
+			Expect(code).To(Equal(exitUsage))
+			Expect(stderr).To(ContainSubstring("--api-key needs --registry"))
+		})
 	})
 })
 

@@ -17,15 +17,11 @@ import (
 	sgsql "github.com/sgkit/sgkit/sql"
 )
 
-// envIgluAPIKey names the environment variable holding an Iglu Server API
-// key. It is not a flag, so the key never shows in a process list.
-const envIgluAPIKey = "SGKIT_IGLU_API_KEY"
-
 const statusChangeSchemaPath = "com.statusgator/status_change/jsonschema/1-0-0"
 
 func runSchema(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: sgkit schema check [--schema FILE] [--ddl FILE] [--jsonpaths FILE] [--registry URL]")
+		fmt.Fprintln(stderr, "usage: sgkit schema check [--schema FILE] [--ddl FILE] [--jsonpaths FILE] [--registry URL [--api-key KEY]]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return exitOK
 		}
@@ -59,7 +55,8 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 	ddlPath := fs.String("ddl", "", "Redshift DDL file to check instead of the embedded status_change_1.sql")
 	jsonPathsPath := fs.String("jsonpaths", "", "jsonpaths file to check instead of the embedded status_change_1.json")
 	registry := fs.String("registry", "", "base URL of an Iglu registry whose copy of the schema must equal the local one; "+
-		"a static repository, or an Iglu Server when "+envIgluAPIKey+" is set")
+		"a static repository, or an Iglu Server with an API key")
+	apiKey := fs.String("api-key", "", apiKeyUsage)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sgkit schema check [flags]")
 		fmt.Fprintln(stderr, "\nChecks that the Iglu schema, the Redshift DDL and the jsonpaths agree as schema-ddl")
@@ -76,6 +73,10 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "sgkit schema check: unexpected argument %q; files are given with --schema, --ddl and --jsonpaths\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *apiKey != "" && *registry == "" {
+		fmt.Fprintln(stderr, "sgkit schema check: --api-key needs --registry URL; give the Iglu Server's URL")
 		return exitUsage
 	}
 
@@ -135,7 +136,7 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *registry != "" {
-		ok, code := compareRegistry(*registry, derived.SchemaURI, schema.data, stdout, stderr)
+		ok, code := compareRegistry(*registry, *apiKey, derived.SchemaURI, schema.data, stdout, stderr)
 		if code != exitOK {
 			return code
 		}
@@ -152,15 +153,16 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 
 // compareRegistry fetches the registry's copy of the schema and compares it
 // with the local one as JSON values, so formatting does not count.
-func compareRegistry(baseURL, uri string, local []byte, stdout, stderr io.Writer) (bool, int) {
+func compareRegistry(baseURL, apiKey, uri string, local []byte, stdout, stderr io.Writer) (bool, int) {
 	key, err := iglu.ParseURI(uri)
 	if err != nil {
 		fmt.Fprintf(stderr, "sgkit schema check: %v\n", err)
 		return false, exitUsage
 	}
-	repo := iglu.StaticRegistry(baseURL)
-	if apiKey := os.Getenv(envIgluAPIKey); apiKey != "" {
-		repo = iglu.ServerRegistry(baseURL, apiKey)
+	repo, err := igluRegistry(baseURL, apiKey)
+	if err != nil {
+		fmt.Fprintf(stderr, "sgkit schema check: %v\n", err)
+		return false, exitUsage
 	}
 
 	remote, err := iglu.NewResolver(repo).Resolve(context.Background(), key)

@@ -158,6 +158,30 @@ var _ = Describe("sgkit schema check", func() {
 			Expect(out).To(ContainSubstring("is not published there"))
 		})
 
+		It("sends --api-key to an Iglu Server", func() {
+			// Iglu Server serves /api/schemas/... and reads the key from the
+			// apikey header.
+			local, err := schemas.FS.ReadFile(statusChangeSchemaPath)
+			Expect(err).NotTo(HaveOccurred())
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/api/schemas/"+statusChangeSchemaPath || r.Header.Get("apikey") != "key-1" {
+					w.WriteHeader(http.StatusNotFound)
+					return
+				}
+				_, _ = w.Write(local)
+			}))
+			DeferCleanup(srv.Close)
+			code, out, _ := runCheck("--registry", srv.URL, "--api-key", "key-1")
+			Expect(code).To(Equal(exitOK))
+			Expect(out).To(ContainSubstring("equals the local schema"))
+		})
+
+		It("exits 2 for --api-key alone", func() {
+			code, _, errOut := runCheck("--api-key", "key-1")
+			Expect(code).To(Equal(exitUsage))
+			Expect(errOut).To(ContainSubstring("--api-key needs --registry"))
+		})
+
 		It("exits 2 when the registry cannot be reached", func() {
 			srv := httptest.NewServer(http.NotFoundHandler())
 			url := srv.URL
