@@ -85,9 +85,9 @@ var _ = Describe("Run against a broken pipeline", func() {
 	It("catches a pipeline that rewrites app_id as a changed field", func() {
 		report, text := runAgainst(rewriteAppID, 10*time.Second, nil)
 
-		// Issue 5 point 3: a difference names the event and the field. The
-		// smoke eids are fresh UUIDs, so each good event is this run's even
-		// though its app_id is not the run id.
+		// The smoke eids are fresh UUIDs, so each good event is this run's
+		// even though its app_id is not the run id, and the difference is
+		// reported on the field.
 		good := 0
 		for _, ev := range report.Events {
 			if ev.Expected != "good" {

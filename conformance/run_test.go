@@ -81,9 +81,9 @@ var _ = Describe("Run", func() {
 			Expect(c.Failed).To(BeZero(), c.Name)
 		}
 
-		// Issue 5, "Done when": the full profile shows the v2 and v3 JSON
-		// examples predicted and observed as adapter failures. The fixtures'
-		// expected outcomes come from enrich's StatusGatorAdapterSpec.
+		// The full profile shows the v2 and v3 JSON examples predicted and
+		// observed as adapter failures. The fixtures' expected outcomes come
+		// from enrich's StatusGatorAdapterSpec.
 		for name, want := range fixtureOutcomes() {
 			Expect(report.Events).To(ContainElement(SatisfyAll(
 				HaveField("Case", name), HaveField("Expected", want), HaveField("Observed", want))), name)
