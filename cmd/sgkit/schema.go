@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"sort"
+	"strings"
 
 	"github.com/sgkit/sgkit/iglu"
 	"github.com/sgkit/sgkit/redshift"
@@ -135,24 +137,36 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	registryFailed := false
 	if *registry != "" {
 		ok, code := compareRegistry(*registry, *apiKey, derived.SchemaURI, schema.data, stdout, stderr)
 		if code != exitOK {
 			return code
 		}
-		failed = failed || !ok
+		registryFailed = !ok
 	}
 
-	if failed {
+	switch {
+	case failed && registryFailed:
+		fmt.Fprintln(stdout, "\nFAIL: schema, DDL and jsonpaths disagree, and the registry's copy is not the local schema; fix what is named above")
+	case failed:
 		fmt.Fprintln(stdout, "\nFAIL: schema, DDL and jsonpaths disagree; fix the lines named above")
-		return exitFail
+	case registryFailed:
+		fmt.Fprintf(stdout, "\nFAIL: the local schema, DDL and jsonpaths agree on %d columns, but the registry's copy "+
+			"is not the local schema; see the registry lines above\n", len(table.Columns))
+	default:
+		fmt.Fprintf(stdout, "\nOK: schema, DDL and jsonpaths agree on %d columns\n", len(table.Columns))
+		return exitOK
 	}
-	fmt.Fprintf(stdout, "\nOK: schema, DDL and jsonpaths agree on %d columns\n", len(table.Columns))
-	return exitOK
+	return exitFail
 }
 
 // compareRegistry fetches the registry's copy of the schema and compares it
-// with the local one as JSON values, so formatting does not count.
+// with the local one as JSON values, so formatting does not count. It
+// returns whether they are equal and, when the comparison could not be
+// made, exitUsage. A schema the registry answers 404 for is a failed check
+// (exit 1), not an unreachable registry: the registry answered, and the
+// schema is not published there.
 func compareRegistry(baseURL, apiKey, uri string, local []byte, stdout, stderr io.Writer) (bool, int) {
 	key, err := iglu.ParseURI(uri)
 	if err != nil {
@@ -165,37 +179,123 @@ func compareRegistry(baseURL, apiKey, uri string, local []byte, stdout, stderr i
 		return false, exitUsage
 	}
 
-	remote, err := iglu.NewResolver(repo).Resolve(context.Background(), key)
-	var resErr *iglu.ResolutionError
+	remote, location, err := repo.Lookup(context.Background(), key)
 	switch {
-	case errors.As(err, &resErr) && resErr.NotFound():
-		fmt.Fprintf(stdout, "\nregistry   %s: %s is not published there\n", repo.URL(key), uri)
+	case errors.Is(err, iglu.ErrNotFound):
+		fmt.Fprintf(stdout, "\nregistry   %s: HTTP 404, %s is not published there; publish it, or check that "+
+			"--registry is the registry's root URL (sgkit adds %s itself)\n", location, uri, registryPathPrefix(repo))
 		return false, exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "sgkit schema check: --registry %s: %v\n", baseURL, err)
+		fmt.Fprintf(stderr, "sgkit schema check: --registry %s: cannot fetch %s: %v; check that the registry "+
+			"runs and that the URL is its root\n", baseURL, location, err)
 		return false, exitUsage
 	}
 
-	same, err := sameJSON(local, remote)
-	if err != nil {
-		fmt.Fprintf(stderr, "sgkit schema check: registry copy at %s: %v\n", repo.URL(key), err)
-		return false, exitFail
+	var remoteValue any
+	if err := json.NewDecoder(bytes.NewReader(remote)).Decode(&remoteValue); err != nil {
+		what := "not JSON"
+		if t := bytes.TrimSpace(remote); len(t) > 0 && t[0] == '<' {
+			what = "an HTML or XML page, not a JSON schema"
+		}
+		fmt.Fprintf(stderr, "sgkit schema check: --registry %s: %s answered with %s (%v); check that "+
+			"--registry is the registry's root URL (sgkit adds %s itself)\n", baseURL, location, what, err, registryPathPrefix(repo))
+		return false, exitUsage
 	}
-	if !same {
-		fmt.Fprintf(stdout, "\nregistry   %s differs from the local schema\n", repo.URL(key))
+	var localValue any
+	if err := json.NewDecoder(bytes.NewReader(local)).Decode(&localValue); err != nil {
+		fmt.Fprintf(stderr, "sgkit schema check: the local schema is not JSON: %v\n", err)
+		return false, exitUsage
+	}
+
+	diffs := jsonDiff("", localValue, remoteValue, nil)
+	if len(diffs) > 0 {
+		places := "places"
+		if len(diffs) == 1 {
+			places = "place"
+		}
+		fmt.Fprintf(stdout, "\nregistry   %s differs from the local schema in %d %s "+
+			"(JSON pointer: local, registry):\n", location, len(diffs), places)
+		for _, d := range diffs {
+			fmt.Fprintf(stdout, "  %s\n", d)
+		}
+		fmt.Fprintln(stdout, "  A published Iglu schema version must not change: publish the local one as a new "+
+			"version, or make the local copy match the registry's")
 		return false, exitOK
 	}
-	fmt.Fprintf(stdout, "registry   %s equals the local schema\n", repo.URL(key))
+	fmt.Fprintf(stdout, "registry   %s equals the local schema\n", location)
 	return true, exitOK
 }
 
-func sameJSON(a, b []byte) (bool, error) {
-	var va, vb any
-	if err := json.NewDecoder(bytes.NewReader(a)).Decode(&va); err != nil {
-		return false, fmt.Errorf("local schema is not JSON: %w", err)
+// registryPathPrefix is the path the repository puts after its base URL.
+func registryPathPrefix(repo *iglu.HTTPRepository) string {
+	if repo.APIKey != "" {
+		return "/api/schemas/..."
 	}
-	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&vb); err != nil {
-		return false, fmt.Errorf("not JSON: %w", err)
+	return "/schemas/..."
+}
+
+// jsonDiff appends one line per place where local and remote differ, named
+// by JSON pointer (RFC 6901), e.g. /properties/serviceName/maxLength:
+// local 128, registry 255. Object keys are visited in sorted order.
+func jsonDiff(pointer string, local, remote any, out []string) []string {
+	where := pointer
+	if where == "" {
+		where = "/"
 	}
-	return reflect.DeepEqual(va, vb), nil
+	switch l := local.(type) {
+	case map[string]any:
+		r, ok := remote.(map[string]any)
+		if !ok {
+			break
+		}
+		keys := make([]string, 0, len(l)+len(r))
+		for k := range l {
+			keys = append(keys, k)
+		}
+		for k := range r {
+			if _, ok := l[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			child := pointer + "/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+			lv, lok := l[k]
+			rv, rok := r[k]
+			switch {
+			case !rok:
+				out = append(out, fmt.Sprintf("%s: local %s, registry (absent)", child, jsonText(lv)))
+			case !lok:
+				out = append(out, fmt.Sprintf("%s: local (absent), registry %s", child, jsonText(rv)))
+			default:
+				out = jsonDiff(child, lv, rv, out)
+			}
+		}
+		return out
+	case []any:
+		r, ok := remote.([]any)
+		if !ok || len(r) != len(l) {
+			break
+		}
+		for i := range l {
+			out = jsonDiff(fmt.Sprintf("%s/%d", pointer, i), l[i], r[i], out)
+		}
+		return out
+	default:
+		if reflect.DeepEqual(local, remote) {
+			return out
+		}
+	}
+	return append(out, fmt.Sprintf("%s: local %s, registry %s", where, jsonText(local), jsonText(remote)))
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	if len(b) > 120 {
+		return string(b[:117]) + "..."
+	}
+	return string(b)
 }

@@ -146,16 +146,52 @@ var _ = Describe("sgkit schema check", func() {
 			Expect(out).To(ContainSubstring("equals the local schema"))
 		})
 
-		It("fails when the registry's copy differs", func() {
-			code, out, _ := runCheck("--registry", serve(`{"self": {}}`, http.StatusOK))
+		It("fails naming the JSON pointer when the registry's copy differs", func() {
+			local, err := schemas.FS.ReadFile(statusChangeSchemaPath)
+			Expect(err).NotTo(HaveOccurred())
+			changed := strings.Replace(string(local), `"serviceName":   {"type": "string", "maxLength": 128}`,
+				`"serviceName":   {"type": "string", "maxLength": 255}`, 1)
+			Expect(changed).NotTo(Equal(string(local)))
+			code, out, _ := runCheck("--registry", serve(changed, http.StatusOK))
 			Expect(code).To(Equal(exitFail))
-			Expect(out).To(ContainSubstring("differs from the local schema"))
+			Expect(out).To(ContainSubstring("differs from the local schema in 1 place "))
+			Expect(out).To(ContainSubstring("/properties/serviceName/maxLength: local 128, registry 255"))
+			Expect(out).To(ContainSubstring("FAIL: the local schema, DDL and jsonpaths agree on 16 columns, but the registry's copy"))
+			Expect(out).NotTo(ContainSubstring("schema, DDL and jsonpaths disagree"))
 		})
 
-		It("fails when the registry does not hold the schema", func() {
+		It("names a property the registry's copy lacks", func() {
+			code, out, _ := runCheck("--registry", serve(`{"self": {}}`, http.StatusOK))
+			Expect(code).To(Equal(exitFail))
+			Expect(out).To(ContainSubstring("/properties: local {"))
+			Expect(out).To(ContainSubstring("registry (absent)"))
+		})
+
+		It("fails with exit 1 when the registry does not hold the schema", func() {
 			code, out, _ := runCheck("--registry", serve("", http.StatusNotFound))
 			Expect(code).To(Equal(exitFail))
-			Expect(out).To(ContainSubstring("is not published there"))
+			Expect(out).To(ContainSubstring("HTTP 404, iglu:com.statusgator/status_change/jsonschema/1-0-0 is not published there"))
+			Expect(out).To(ContainSubstring("sgkit adds /schemas/... itself"))
+			Expect(out).NotTo(ContainSubstring("schema, DDL and jsonpaths disagree"))
+		})
+
+		It("exits 2 when the registry answers with an HTML page", func() {
+			code, _, errOut := runCheck("--registry", serve("<!doctype html><html></html>", http.StatusOK))
+			Expect(code).To(Equal(exitUsage))
+			Expect(errOut).To(ContainSubstring("an HTML or XML page, not a JSON schema"))
+			Expect(errOut).To(ContainSubstring("root URL"))
+		})
+
+		It("exits 2 on a server error, without advice to add the schema", func() {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusInternalServerError)
+			}))
+			DeferCleanup(srv.Close)
+			code, _, errOut := runCheck("--registry", srv.URL)
+			Expect(code).To(Equal(exitUsage))
+			Expect(errOut).To(ContainSubstring("HTTP 500 from the registry"))
+			Expect(errOut).To(ContainSubstring("check that the registry runs"))
+			Expect(errOut).NotTo(ContainSubstring("Add the schema"))
 		})
 
 		It("sends --api-key to an Iglu Server", func() {
@@ -189,6 +225,8 @@ var _ = Describe("sgkit schema check", func() {
 			code, _, errOut := runCheck("--registry", url)
 			Expect(code).To(Equal(exitUsage))
 			Expect(errOut).To(ContainSubstring("--registry " + url))
+			Expect(errOut).To(ContainSubstring("connection refused"))
+			Expect(errOut).NotTo(ContainSubstring("Add the schema"))
 		})
 	})
 })
