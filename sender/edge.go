@@ -255,6 +255,7 @@ func (g *Generator) edgeRequest(index int) (Request, error) {
 		Format:      FormatEdge,
 		Method:      c.method,
 		Path:        c.path,
+		Timestamp:   g.timestamp,
 		ContentType: c.contentType,
 		Body:        c.body,
 	}

@@ -117,6 +117,9 @@ type Generator struct {
 	position int
 	// aid is the escaped run id of the aid tag.
 	aid string
+	// timestamp is every request's assumed collector timestamp: Start to
+	// the millisecond, the collector's precision.
+	timestamp time.Time
 }
 
 // serviceState is one service's part of the plan.
@@ -161,6 +164,7 @@ func NewGenerator(opts Options) (*Generator, error) {
 		predictor: opts.Predictor,
 		services:  map[int]*serviceState{},
 		aid:       url.QueryEscape(opts.RunID),
+		timestamp: opts.Start.UTC().Truncate(time.Millisecond),
 	}
 	if g.predictor == nil && !opts.SkipPredictions {
 		g.predictor = adapter.Default()
@@ -299,12 +303,13 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	eid := newUUID(st.faker.Rand)
 
 	r := Request{
-		Index:   index,
-		Name:    requestName(format, g.catalog[s].Slug, index),
-		Format:  format,
-		Method:  "POST",
-		Path:    StatusGatorPath,
-		Service: g.catalog[s].Slug,
+		Index:     index,
+		Name:      requestName(format, g.catalog[s].Slug, index),
+		Format:    format,
+		Method:    "POST",
+		Path:      StatusGatorPath,
+		Service:   g.catalog[s].Slug,
+		Timestamp: g.timestamp,
 	}
 	switch format {
 	case FormatV1:

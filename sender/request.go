@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -90,20 +91,26 @@ type Request struct {
 	Service     string    `json:"service,omitempty"`
 	Duplicate   Duplicate `json:"duplicate,omitempty"`
 	DuplicateOf int       `json:"duplicateOf,omitempty"`
+	// Timestamp is the collector timestamp Expected assumes: the plan's
+	// start instant, because the real receipt time is known only after
+	// sending. Without one the prediction would have no collector_tstamp
+	// and a NULL root_tstamp.
+	Timestamp time.Time `json:"timestamp"`
 	// Expected is adapter.Default()'s prediction for Payload(); left zero
 	// when Options.SkipPredictions is set.
 	Expected adapter.Prediction `json:"expected"`
 }
 
 // Payload returns the collector payload the request becomes: path, query,
-// content type and body as the collector records them. The collector fills
-// in the timestamp and other metadata, so they are left zero.
+// content type and body as the collector records them, and Timestamp. The
+// collector fills in the other metadata, so it is left zero.
 func (r Request) Payload() adapter.CollectorPayload {
 	cp := adapter.CollectorPayload{
 		Path:        r.Path,
 		QueryString: r.Query,
 		ContentType: r.ContentType,
 		Body:        r.Body,
+		Timestamp:   r.Timestamp,
 	}
 	// The stream collector's Routes.scala reads a POST body as text, so a
 	// POST without a body is stored as "". It stores a GET or HEAD with
