@@ -9,7 +9,8 @@
 //     when untagged) and Expected, the prediction of adapter.Default() for
 //     Payload(). Index is the request's position in the whole plan, the
 //     same in every shard. Duplicate and DuplicateOf tell natural and
-//     synthetic duplicates apart.
+//     synthetic duplicates apart. Timestamp is the collector timestamp
+//     Expected assumes (the plan's start).
 //   - Request.Payload returns the adapter.CollectorPayload the request
 //     becomes at the collector; Request.HTTPRequest builds the
 //     *http.Request for a collector base URL.
