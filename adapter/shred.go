@@ -13,11 +13,12 @@ import (
 // and the row is checked against the table.
 //
 // root_id is the enriched event_id and root_tstamp the collector_tstamp.
-// Without an eid parameter enrich generates a random UUID as event_id, which
-// no prediction can know. The row then shows root_id as null, and RowIssues
-// contains a not_null issue on root_id that explains this. The real row has the
-// generated UUID there; the issue marks the predicted row as incomplete, and
-// a loader given it as is would reject it.
+// Without an eid parameter enrich generates a random UUID as event_id, and
+// without a known receive time (sgkit predict --timestamp) collector_tstamp
+// is the moment the collector gets the request; no prediction can know
+// either. The row then shows the column as null with a not_predicted issue
+// instead of not_null: every loaded row holds a value there, so the NULL is
+// a gap in the prediction, not a row the warehouse rejects.
 func (p *Predictor) shred(cp CollectorPayload, pred *Prediction) {
 	ev, err := shredInput(cp, pred)
 	if err == nil {
@@ -25,10 +26,17 @@ func (p *Predictor) shred(cp CollectorPayload, pred *Prediction) {
 		if row, err = p.Table.Shred(ev); err == nil {
 			pred.Row = row.Map()
 			for _, issue := range redshift.Check(row) {
-				if issue.Column == "root_id" && issue.Rule == redshift.RuleNotNull && ev.EventID == "" {
-					issue.Detail = "NULL in a NOT NULL column: the request has no eid, so enrich generates " +
-						"a random event_id that sgkit cannot predict. The loaded row holds that UUID, " +
-						"but Redshift COPY would reject this predicted row as it stands"
+				if issue.Rule == redshift.RuleNotNull {
+					switch {
+					case issue.Column == "root_id" && ev.EventID == "":
+						issue.Rule = redshift.RuleNotPredicted
+						issue.Detail = "the request has no eid, so enrich generates a random event_id that " +
+							"sgkit cannot predict; the loaded row holds that UUID"
+					case issue.Column == "root_tstamp" && ev.CollectorTstamp.IsZero():
+						issue.Rule = redshift.RuleNotPredicted
+						issue.Detail = "root_tstamp is collector_tstamp, the time the collector receives the " +
+							"request, which sgkit knows only when given (sgkit predict --timestamp); the loaded row holds it"
+					}
 				}
 				pred.RowIssues = append(pred.RowIssues, RowIssue(issue))
 			}

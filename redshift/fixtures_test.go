@@ -12,6 +12,7 @@ import (
 
 	"github.com/sgkit/sgkit/adapter"
 	"github.com/sgkit/sgkit/fixtures"
+	"github.com/sgkit/sgkit/redshift"
 )
 
 // subsetDiff lists where actual departs from expected, following the
@@ -81,4 +82,24 @@ var _ = Describe("redshift fixtures", func() {
 			Expect(subsetDiff(expected, actual, "expected")).To(BeEmpty(), "fixture %s (%s)", c.File, c.Source)
 		})
 	}
+})
+
+var _ = Describe("prediction without a receive time", func() {
+	It("marks root_tstamp as not predicted, not as a NULL the warehouse rejects", func() {
+		// A collector stamps every event when it receives it
+		// (collector_tstamp, copied into root_tstamp), so a loaded row is
+		// never NULL there; only the prediction lacks the time.
+		contentType := "application/x-www-form-urlencoded"
+		body := "service_name=CloudFlare&current_status=up&occurred_at=2016-05-19T09%3A26%3A31%2B00%3A00"
+		query := "eid=c6ef3124-b53a-4b13-a233-0088f79dcbcb"
+		cp := adapter.CollectorPayload{Path: "/com.statusgator/v1", QueryString: query, ContentType: &contentType, Body: &body}
+		pred, err := adapter.Default().Predict(cp)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pred.Row).To(HaveKeyWithValue("root_tstamp", BeNil()))
+		Expect(pred.RowIssues).To(ConsistOf(And(
+			HaveField("Column", "root_tstamp"),
+			HaveField("Rule", redshift.RuleNotPredicted),
+			HaveField("Detail", ContainSubstring("--timestamp")),
+		)))
+	})
 })

@@ -34,6 +34,12 @@ const (
 	RuleTimestampOffset = "timestamp_offset"
 	// RuleTimestampPrecision: more fraction digits than TIMESTAMP's microseconds.
 	RuleTimestampPrecision = "timestamp_precision"
+	// RuleNotPredicted: a column the prediction cannot fill, because the
+	// value is made when the event is collected or enriched (a generated
+	// event_id, the receive time). The loaded row has a value; this is a
+	// gap in the prediction, not a warehouse finding. Check never returns
+	// it; the adapter turns a not_null issue into it.
+	RuleNotPredicted = "not_predicted"
 	// RuleNUL: a NUL character (U+0000) in a character column; COPY
 	// rejects the row.
 	RuleNUL = "nul_character"
