@@ -23,10 +23,10 @@ type matching struct {
 // rows by the eid in their collector payload's query string, both compared
 // in lower case because enrich lowercases event_id.
 //
-// An observation whose aid is another run's is this run's all the same
-// when its eid is one of the run's fresh UUIDs (Case.UniqueEventID): no
-// other run sent that eid, so the pipeline changed app_id, and the
-// comparison reports the changed field. A generated eid repeats for a
+// An observation with another run's aid still belongs to this run when
+// its eid is one of the run's fresh UUIDs (Case.UniqueEventID). No other
+// run sent that eid, so the pipeline changed app_id, and the comparison
+// reports the changed field. A generated eid repeats for a
 // repeated seed, so an observation with such an eid and another aid is
 // left to the run that sent it and kept only as a hint in foreign.
 //

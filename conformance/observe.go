@@ -18,8 +18,8 @@ type observation struct {
 	// EventID is the eid the observation carries, as found; empty when it
 	// has none (a size_violation bad row keeps only a prefix of the payload).
 	EventID string
-	// AppID is the aid the observation carries; a run ignores observations
-	// of other runs.
+	// AppID is the aid the observation carries. A run leaves observations
+	// of other runs alone unless their eid is unique to it (see match).
 	AppID string
 	// Params are the raw event parameters, nil when Micro has no raw event
 	// (adapter failures and collector-level bad rows).

@@ -17,10 +17,10 @@ import (
 
 // Run sends cfg's corpus to cfg.CollectorURL, reads the results from
 // cfg.MicroURL and returns the report. The error is non-nil only when the
-// run could not be carried out: an invalid Config (*ConfigError), a
-// collector or Micro that cannot be reached (*ConnectionError), a Micro
-// none of whose reads finished within cfg.Timeout (*TimeoutError), a
-// corpus that cannot be built, or ctx ending. Every difference the pipeline makes
+// run could not be carried out. That is an invalid Config (*ConfigError),
+// a collector or Micro that cannot be reached (*ConnectionError), or a
+// Micro none of whose reads finished within cfg.Timeout (*TimeoutError).
+// It is also a corpus that cannot be built, or ctx ending. Every difference the pipeline makes
 // is in the Report instead, and Report.Passed reports whether there was any.
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	cfg = cfg.withDefaults()
@@ -136,30 +136,42 @@ func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []C
 			skipped++
 		}
 
+		// The deadline is checked before waiting for the ticker, because a
+		// select with both ready picks either, and a read started after the
+		// deadline would replace cutOff with a read that never ran.
+		if deadline.Err() != nil {
+			break
+		}
 		select {
 		case <-ctx.Done():
 			return matching{}, ctx.Err()
 		case <-deadline.Done():
-			switch {
-			case read:
-				return last, nil
-			case lastErr != nil:
-				return matching{}, &ConnectionError{Flag: "micro", URL: cfg.MicroURL,
-					Err: fmt.Errorf("no successful read within %s: %w", cfg.Timeout, lastErr)}
-			default:
-				if cutOff == "" {
-					// The deadline passed before the first read started.
-					cutOff = "/micro/all"
-				}
-				return matching{}, &TimeoutError{Timeout: cfg.Timeout, MicroURL: cfg.MicroURL, Read: cutOff}
-			}
 		case <-ticker.C:
+			continue
 		}
+		break
+	}
+
+	if ctx.Err() != nil {
+		return matching{}, ctx.Err()
+	}
+	switch {
+	case read:
+		return last, nil
+	case lastErr != nil:
+		return matching{}, &ConnectionError{Flag: "micro", URL: cfg.MicroURL,
+			Err: fmt.Errorf("no successful read within %s: %w", cfg.Timeout, lastErr)}
+	default:
+		if cutOff == "" {
+			// The deadline passed before the first read started.
+			cutOff = "/micro/all"
+		}
+		return matching{}, &TimeoutError{Timeout: cfg.Timeout, MicroURL: cfg.MicroURL, Read: cutOff}
 	}
 }
 
 // TimeoutError is a wait for results that ended before any read of
-// Snowplow Micro's API finished: Micro answered before sending, but its
+// Snowplow Micro's API finished: Micro responded before sending, but its
 // reads take longer than Config.Timeout. The run cannot say whether the
 // pipeline accounted for the requests, so no check is reported.
 type TimeoutError struct {
@@ -171,6 +183,6 @@ type TimeoutError struct {
 
 func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("no read of Snowplow Micro at %s finished within the timeout of %s: "+
-		"the read of %s was still running at the deadline; raise the timeout above the time Micro needs to answer",
+		"the read of %s was still running at the deadline; raise the timeout above the time Micro needs to respond",
 		e.MicroURL, e.Timeout, e.Read)
 }

@@ -264,7 +264,7 @@ var _ = Describe("Run", func() {
 		})
 
 		It("names the read a too short timeout cut off", func(ctx SpecContext) {
-			// A Micro whose /micro/good answers only when the client gives up:
+			// A Micro whose /micro/good responds only when the client gives up:
 			// the embedded collector with that one path held open.
 			h, err := collector.NewHandler(collector.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 			Expect(err).NotTo(HaveOccurred())

@@ -178,7 +178,7 @@ func describeRunError(err error) string {
 	if errors.As(err, &timeoutErr) {
 		return fmt.Sprintf("no read of Snowplow Micro at %s finished within --timeout %s: "+
 			"the read of %s was still running at the deadline, so nothing was compared; "+
-			"raise --timeout above the time Micro needs to answer, e.g. --timeout %s",
+			"raise --timeout above the time Micro needs to respond, e.g. --timeout %s",
 			timeoutErr.MicroURL, timeoutErr.Timeout, timeoutErr.Read, suggestTimeout(timeoutErr.Timeout))
 	}
 	var connErr *conformance.ConnectionError

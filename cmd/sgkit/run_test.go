@@ -157,7 +157,7 @@ var _ = Describe("sgkit run", func() {
 		code, stdout, stderr := sgkitRun("--collector", url, "--timeout", "1ns")
 		Expect(code).To(Equal(exitUsage), stdout+stderr)
 		Expect(stderr).To(ContainSubstring("finished within --timeout 1ns"))
-		Expect(stderr).To(ContainSubstring("raise --timeout above the time Micro needs to answer, e.g. --timeout 30s"))
+		Expect(stderr).To(ContainSubstring("raise --timeout above the time Micro needs to respond, e.g. --timeout 30s"))
 		Expect(stderr).NotTo(ContainSubstring("<nil>"))
 		Expect(stdout).To(BeEmpty())
 	})
