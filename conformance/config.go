@@ -32,6 +32,9 @@ const (
 	DefaultPollInterval = 100 * time.Millisecond
 )
 
+// defaultClientTimeout is the least timeout of the default Config.Client.
+const defaultClientTimeout = 10 * time.Second
+
 // Config is one conformance run.
 type Config struct {
 	// CollectorURL is the base URL of the collector the corpus is sent to,
@@ -60,7 +63,7 @@ type Config struct {
 	// request a deployment-specific test needs.
 	Extra []Case
 	// Client requests the collector's /health and reads Micro; nil means a
-	// client with a 10-second timeout. The corpus itself goes out through
+	// client whose timeout is 10 seconds or Timeout, whichever is longer. The corpus itself goes out through
 	// sender.Sender, on vegeta's own client.
 	Client *http.Client
 }
@@ -89,7 +92,9 @@ func (cfg Config) withDefaults() Config {
 		cfg.RunID = NewRunID()
 	}
 	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 10 * time.Second}
+		// A read of Micro may take up to the whole wait: the wait's deadline
+		// bounds it, so the client's own limit must not be shorter.
+		cfg.Client = &http.Client{Timeout: max(defaultClientTimeout, cfg.Timeout)}
 	}
 	return cfg
 }

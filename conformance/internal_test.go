@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
+	"time"
 
 	g "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -72,6 +73,15 @@ var _ = g.Describe("nameValues", func() {
 	g.It("reads a raw query string and {name, value} pairs", func() {
 		Expect(nameValues("eid=abc&aid=run")).To(HaveKeyWithValue("eid", "abc"))
 		Expect(nameValues([]any{map[string]any{"name": "eid", "value": "abc"}})).To(HaveKeyWithValue("eid", "abc"))
+	})
+})
+
+var _ = g.Describe("Config defaults", func() {
+	g.It("lets one read of Micro last the whole wait", func() {
+		cfg := Config{CollectorURL: "http://127.0.0.1:1", Timeout: time.Minute}.withDefaults()
+		Expect(cfg.Client.Timeout).To(Equal(time.Minute))
+		Expect(Config{CollectorURL: "http://127.0.0.1:1", Timeout: time.Second}.withDefaults().Client.Timeout).
+			To(Equal(10 * time.Second))
 	})
 })
 
