@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"sort"
@@ -286,8 +287,14 @@ func suggestType(schema map[string]any) (ColumnType, error) {
 		return ColumnType{Name: "BOOLEAN"}, nil
 	}
 
-	minLen, hasMin := intKeyword(schema, "minLength")
-	maxLen, hasMax := intKeyword(schema, "maxLength")
+	minLen, hasMin, err := lengthKeyword(schema, "minLength")
+	if err != nil {
+		return ColumnType{}, err
+	}
+	maxLen, hasMax, err := lengthKeyword(schema, "maxLength")
+	if err != nil {
+		return ColumnType{}, err
+	}
 	if possiblyWithNull(types, "string") && hasMin && hasMax && minLen == maxLen {
 		return ColumnType{Name: "CHAR", Length: minLen}, nil
 	}
@@ -364,13 +371,33 @@ func intSize(max *big.Int) ColumnType {
 	return ColumnType{Name: "BIGINT"}
 }
 
-func intKeyword(schema map[string]any, kw string) (int, bool) {
-	n, ok := schema[kw].(json.Number)
-	if !ok {
-		return 0, false
+// lengthKeyword reads minLength or maxLength as schema-ddl 0.27.0 does:
+// circe's Decoder[BigInt] (StringCodecs.scala), which takes any JSON
+// number with a whole value, so 128.0 and 1.28e2 are 128, and fails on a
+// fraction. JSON Schema requires a non-negative integer; schema-ddl would
+// write VARCHAR(-1), which Redshift rejects, so a negative length is an
+// error here. A value beyond int32 overflows schema-ddl's BigInt.toInt.
+func lengthKeyword(schema map[string]any, kw string) (int, bool, error) {
+	raw, present := schema[kw]
+	if !present {
+		return 0, false, nil
 	}
-	i, err := n.Int64()
-	return int(i), err == nil
+	n, ok := raw.(json.Number)
+	if !ok {
+		return 0, false, fmt.Errorf("keyword %s is %v, not a number; write a non-negative integer such as 128", kw, raw)
+	}
+	r, ok := new(big.Rat).SetString(n.String())
+	if !ok || !r.IsInt() {
+		return 0, false, fmt.Errorf("keyword %s is %s, not a whole number; write a non-negative integer such as 128", kw, n)
+	}
+	v := r.Num()
+	if v.Sign() < 0 {
+		return 0, false, fmt.Errorf("keyword %s is %s, but a length cannot be negative; write a non-negative integer such as 128", kw, n)
+	}
+	if !v.IsInt64() || v.Int64() > math.MaxInt32 {
+		return 0, false, fmt.Errorf("keyword %s is %s, too large for a column length; Redshift VARCHAR takes at most 65535", kw, n)
+	}
+	return int(v.Int64()), true, nil
 }
 
 func isComplexEnum(enum []any) bool {

@@ -226,6 +226,23 @@ COMMENT ON TABLE atomic.com_acme_example_1 IS 'iglu:com.acme/example/jsonschema/
 		Entry("union", `{"type": ["string", "integer"]}`, "VARCHAR(4096)"),
 		Entry("boolean or integer", `{"type": ["boolean", "integer"]}`, "VARCHAR(10)"),
 		Entry("mixed enum", `{"enum": ["ab", 1]}`, "VARCHAR(4)"),
+		// circe's Decoder[BigInt], which schema-ddl 0.27.0 decodes maxLength
+		// with, takes a number with a whole value in any notation.
+		Entry("maxLength with a zero fraction", `{"type": "string", "maxLength": 128.0}`, "VARCHAR(128)"),
+		Entry("maxLength with an exponent", `{"type": "string", "maxLength": 1.28e2}`, "VARCHAR(128)"),
+	)
+
+	DescribeTable("rejects a length schema-ddl cannot turn into a column, naming it",
+		func(property, want string) {
+			schema := `{"self": {"vendor": "com.acme", "name": "t", "format": "jsonschema", "version": "1-0-0"},
+			  "type": "object", "properties": {"p": ` + property + `}}`
+			_, err := redshift.DeriveTable([]byte(schema))
+			Expect(err).To(MatchError(ContainSubstring("property p: " + want)))
+		},
+		Entry("negative", `{"type": "string", "maxLength": -1}`, "keyword maxLength is -1, but a length cannot be negative"),
+		Entry("fraction", `{"type": "string", "maxLength": 128.5}`, "keyword maxLength is 128.5, not a whole number"),
+		Entry("negative minLength", `{"type": "string", "minLength": -2, "maxLength": 4}`, "keyword minLength is -2"),
+		Entry("beyond int32", `{"type": "string", "maxLength": 4294967296}`, "keyword maxLength is 4294967296, too large for a column length"),
 	)
 
 	It("rejects a schema without self", func() {
