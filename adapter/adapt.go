@@ -321,35 +321,6 @@ func (p *Predictor) enrich(cp CollectorPayload, params rawParams, pred *Predicti
 	pred.Event = event
 }
 
-// atomicFailure turns a prediction with atomic-field errors into enrich's
-// schema_violations row. Enrich collects them in the same phase as the
-// Iglu validation of the unstruct event (EnrichmentManager.mapAndValidateInput),
-// so the row lists the atomic violation first, then any Iglu violations
-// validate found, whose row already carries the richer payload.
-func (p *Predictor) atomicFailure(cp CollectorPayload, pred *Prediction) {
-	messages := []json.RawMessage{AtomicViolation(pred.atomicErrs)}
-	var payload any
-	if pred.Outcome == Bad && pred.BadRow != nil && pred.BadRow.Schema == SchemaViolationsSchema {
-		var row struct {
-			Failure struct {
-				Messages []json.RawMessage `json:"messages"`
-			} `json:"failure"`
-			Payload json.RawMessage `json:"payload"`
-		}
-		if err := json.Unmarshal(pred.BadRow.Data, &row); err == nil {
-			messages = append(messages, row.Failure.Messages...)
-			payload = row.Payload
-		}
-	}
-	if payload == nil {
-		payload = atomicPayload(cp, rawParamsOf(pred.RawEvent), pred.Event, p.now())
-	}
-	pred.Outcome = Bad
-	pred.BadRow = NewSchemaViolations(SgkitProcessor(), p.now(), messages, payload)
-	pred.Event = nil
-	pred.atomicErrs = nil
-}
-
 // firstIP is MiscEnrichments.extractIp: the text before the first ',', '|'
 // or space (the client address of an X-Forwarded-For list), made TSV-safe.
 func firstIP(s string) *string {
@@ -433,72 +404,6 @@ func jodaTimestamp(t time.Time) string {
 		ys = fmt.Sprintf("-%04d", -y)
 	}
 	return ys + t.Format("-01-02 15:04:05.000")
-}
-
-// atomicPayload is badrows Payload.EnrichmentPayload for an event that
-// failed its atomic fields: the partially enriched event and the raw event.
-// TODO: enrich's partially enriched event also has a generated event_id,
-// v_etl and the failure entities in derived_contexts, which sgkit leaves out.
-func atomicPayload(cp CollectorPayload, params rawParams, event map[string]any, now time.Time) any {
-	enriched := make(map[string]any, len(event)+2)
-	for k, v := range event {
-		enriched[k] = v
-	}
-	enriched["etl_tstamp"] = FormatEnrichedTimestamp(now)
-	if s, ok := event["collector_tstamp"].(string); ok {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			enriched["collector_tstamp"] = FormatEnrichedTimestamp(t)
-		}
-	}
-	delete(enriched, "derived_tstamp")
-	delete(enriched, "true_tstamp")
-	// Enrich sets unstruct_event and the event_* fields only after validation.
-	for _, k := range []string{"unstruct_event", "event_vendor", "event_name", "event_format", "event_version"} {
-		delete(enriched, k)
-	}
-
-	rawParamsNVP := make([]NameValue, 0, len(params.keys))
-	for _, k := range params.keys {
-		nv := NameValue{Name: k}
-		if v, ok := params.values[k]; ok {
-			nv.Value = &v
-		}
-		rawParamsNVP = append(rawParamsNVP, nv)
-	}
-	bp := NewBadRowPayload(cp)
-	raw := struct {
-		Vendor      string      `json:"vendor"`
-		Version     string      `json:"version"`
-		Parameters  []NameValue `json:"parameters"`
-		ContentType *string     `json:"contentType"`
-		LoaderName  string      `json:"loaderName"`
-		Encoding    string      `json:"encoding"`
-		Hostname    *string     `json:"hostname"`
-		Timestamp   *string     `json:"timestamp"`
-		IPAddress   *string     `json:"ipAddress"`
-		Useragent   *string     `json:"useragent"`
-		RefererURI  *string     `json:"refererUri"`
-		Headers     []string    `json:"headers"`
-		UserID      *string     `json:"userId"`
-	}{bp.Vendor, bp.Version, rawParamsNVP, bp.ContentType, bp.Collector, bp.Encoding, bp.Hostname,
-		bp.Timestamp, bp.IPAddress, bp.Useragent, bp.RefererURI, bp.Headers, bp.NetworkUserID}
-
-	return struct {
-		Enriched map[string]any `json:"enriched"`
-		Raw      any            `json:"raw"`
-	}{enrichedAsStrings(enriched), raw}
-}
-
-// enrichedAsStrings writes JSON-valued fields as the JSON text enrich's
-// EnrichedEvent holds.
-func enrichedAsStrings(m map[string]any) map[string]any {
-	for k, v := range m {
-		if obj, ok := v.(map[string]any); ok {
-			b, _ := json.Marshal(obj)
-			m[k] = string(b)
-		}
-	}
-	return m
 }
 
 // adapterFailure is the adapter_failures bad row of one failed check.

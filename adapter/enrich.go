@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/sgkit/sgkit/internal/scalamap"
 )
 
 // What enrich does with the adapter's raw event (snowplow/enrich 6.10
@@ -160,19 +158,5 @@ func (p *Predictor) checkAtomicLengths(cp CollectorPayload, pred *Prediction) {
 	if len(errs) == 0 {
 		return
 	}
-	pred.Outcome = Bad
-	pred.BadRow = NewSchemaViolations(SgkitProcessor(), p.now(), []json.RawMessage{AtomicViolation(errs)},
-		atomicPayload(cp, rawParamsOf(pred.RawEvent), pred.Event, p.now()))
-	pred.Event = nil
-}
-
-// rawParamsOf rebuilds the raw parameter list of a predicted raw event.
-func rawParamsOf(re *RawEvent) rawParams {
-	keys := []string{"tv", "e", "p", "ue_pr"}
-	for _, k := range acceptedQueryParameters {
-		if _, ok := re.Parameters[k]; ok {
-			keys = append(keys, k)
-		}
-	}
-	return rawParams{values: re.Parameters, keys: scalamap.Order(keys)}
+	p.schemaViolationsRow(cp, pred, errs, nil)
 }

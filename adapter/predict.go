@@ -42,11 +42,12 @@ func (p *Predictor) Predict(cp CollectorPayload) (Prediction, error) {
 	// validates the unstruct event, and one schema_violations row reports
 	// the failures of both. The length check belongs to a later phase and
 	// runs only when the first found nothing.
+	var violation *igluViolation
 	if pred.Outcome == Good && p.Validator != nil {
-		p.validate(cp, &pred)
+		violation = p.validate(&pred)
 	}
-	if len(pred.atomicErrs) > 0 {
-		p.atomicFailure(cp, &pred)
+	if violation != nil || len(pred.atomicErrs) > 0 {
+		p.schemaViolationsRow(cp, &pred, pred.atomicErrs, violation)
 	}
 	if pred.Outcome == Good {
 		p.checkAtomicLengths(cp, &pred)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sgkit/sgkit/iglu"
+	"github.com/sgkit/sgkit/internal/scalamap"
 )
 
 // unstructEnvelope is the schema ue_pr's outer self-describing JSON names.
@@ -16,24 +17,18 @@ import (
 // against the schema the inner event names.
 var unstructEnvelope = iglu.MustParseURI("iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0")
 
-// validate checks the unstruct event against its Iglu schema and turns a
-// failure into a schema_violations bad row, as enrich 6.10's
-// EnrichmentManager does for a phase-1 failure. RawEvent stays set.
-func (p *Predictor) validate(cp CollectorPayload, pred *Prediction) {
+// validate checks the unstruct event against its Iglu schema as enrich
+// 6.10's first phase does and returns the failure, or nil when the event is
+// valid or has no ue_pr.
+func (p *Predictor) validate(pred *Prediction) *igluViolation {
 	if pred.RawEvent == nil {
-		return
+		return nil
 	}
 	uePr, ok := pred.RawEvent.Parameters["ue_pr"]
 	if !ok {
-		return
+		return nil
 	}
-	violation := p.checkUnstruct(uePr)
-	if violation == nil {
-		return
-	}
-	pred.Outcome = Bad
-	pred.BadRow = p.schemaViolationsRow(cp, pred, violation)
-	pred.Event = nil
+	return p.checkUnstruct(uePr)
 }
 
 // igluViolation is one FailureDetails.SchemaViolation.IgluError: the key
@@ -120,16 +115,32 @@ func (v *igluViolation) clientError(now time.Time) JSONObject {
 	return JSONObject{{"dataReports", v.reports}, {"error", "ValidationError"}}
 }
 
-// schemaViolationsRow builds the schema_violations 2-0-0 bad row of one
-// IgluError, with the payload badrows' EnrichmentPayload {enriched, raw}.
-func (p *Predictor) schemaViolationsRow(cp CollectorPayload, pred *Prediction, v *igluViolation) *BadRow {
+// schemaViolationsRow turns pred into the schema_violations 2-0-0 bad row
+// of atomic-field errors, an Iglu failure of the unstruct event (violation,
+// nil when it validated), or both. Enrich's first phase reports both in one
+// row (EnrichmentManager.createBadRow), the atomic message first, because
+// setupEnrichedEvent runs before IgluUtils.parseAndValidateInput. RawEvent
+// stays set.
+func (p *Predictor) schemaViolationsRow(cp CollectorPayload, pred *Prediction, atomic []AtomicError, violation *igluViolation) {
 	now := p.now()
-	message := marshalNoHTML(JSONObject{{"schemaKey", v.key.URI()}, {"error", v.clientError(now)}})
+	var messages []json.RawMessage
+	var entities []JSONObject
+	if len(atomic) > 0 {
+		messages = append(messages, AtomicViolation(atomic))
+		entities = append(entities, atomicFailureEntity(atomic, now))
+	}
+	if violation != nil {
+		messages = append(messages, marshalNoHTML(JSONObject{{"schemaKey", violation.key.URI()}, {"error", violation.clientError(now)}}))
+		entities = append(entities, violation.failureEntity(now))
+	}
 	payload := JSONObject{
-		{"enriched", partiallyEnrichedEvent(cp, pred, v, now)},
+		{"enriched", partiallyEnrichedEvent(cp, pred, entities, violation == nil, now)},
 		{"raw", rawEventPayload(cp, pred)},
 	}
-	return NewSchemaViolations(SgkitProcessor(), now, []json.RawMessage{message}, payload)
+	pred.Outcome = Bad
+	pred.BadRow = NewSchemaViolations(SgkitProcessor(), now, messages, payload)
+	pred.Event = nil
+	pred.atomicErrs = nil
 }
 
 // rawEventPayload is snowplow-badrows' Payload.RawEvent as enrich's
@@ -180,24 +191,41 @@ func replayRawParams(cp CollectorPayload) (rawParams, bool) {
 	return rawEventParameters(FormDecode(rawQuery), FormDecode(rawBody)), true
 }
 
-// partiallyEnrichedEvent is snowplow-badrows' PartiallyEnrichedEvent for an
-// event whose unstruct event failed validation. It lists every atomic
-// field, null when unset. unstruct_event and event_vendor/name/format/version
-// are null, because enrich keeps only a valid unstruct event and
-// SchemaEnrichment finds no schema without it. derived_contexts holds the
-// failure entity enrich 6.x attaches (EnrichmentManager.setDerivedContexts).
-func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolation, now time.Time) JSONObject {
+// partiallyEnrichedEvent is snowplow-badrows' PartiallyEnrichedEvent as
+// EnrichedEvent.toPartiallyEnrichedEvent fills it after a failure: every
+// field, null when unset. Enrich runs all three phases even after a failure, so
+// the event has what setupEnrichedEvent, the atomic-field transform and the
+// enrichments set (derived_tstamp among them). unstruct_event and
+// event_vendor/name/format/version are set only when the unstruct event
+// validated (unstructValid), because enrich keeps only a valid unstruct
+// event and SchemaEnrichment finds no schema without it. derived_contexts
+// contains one failure entity per failure (EnrichmentManager.setDerivedContexts).
+func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, failures []JSONObject, unstructValid bool, now time.Time) JSONObject {
 	collectorName := NewBadRowPayload(cp).Collector
 	out := make(JSONObject, 0, len(partiallyEnrichedFields))
 	for _, name := range partiallyEnrichedFields {
 		var value any
 		switch name {
-		case "unstruct_event", "event_vendor", "event_name", "event_format", "event_version":
+		case "unstruct_event":
+			// MiscEnrichments.formatUnstructEvent prints the envelope with
+			// circe's noSpaces, which is how the adapter wrote ue_pr.
+			if unstructValid && pred.RawEvent != nil {
+				if uePr, ok := pred.RawEvent.Parameters["ue_pr"]; ok {
+					value = uePr
+				}
+			}
+		case "event_vendor", "event_name", "event_format", "event_version":
+			if x, ok := pred.Event[name]; ok && unstructValid {
+				value = x
+			}
 		case "derived_contexts":
-			value = failureContexts(v, now)
+			value = failureContexts(failures)
 		case "etl_tstamp":
 			// EnrichmentManager.setupEnrichedEvent stamps the processing time.
 			value = FormatEnrichedTimestamp(now)
+		case "v_etl":
+			// setupEnrichedEvent: MiscEnrichments.etlVersion, artifact-version.
+			value = Artifact + "-" + Version
 		case "v_collector":
 			// setupEnrichedEvent starts from the collector's name; a cv
 			// parameter replaces it.
@@ -220,7 +248,7 @@ func partiallyEnrichedEvent(cp CollectorPayload, pred *Prediction, v *igluViolat
 // "yyyy-MM-dd HH:mm:ss.SSS" (EventEnrichments.toTimestamp) instead of ISO
 // 8601, self-describing JSON as a JSON string.
 // TODO: fields the good-event prediction leaves out stay null, among them
-// the random event_id enrich generates without an eid, and v_etl.
+// the random event_id enrich generates without an eid.
 func enrichedFieldValue(name string, v any) any {
 	if s, ok := v.(string); ok && strings.HasSuffix(name, "_tstamp") {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
@@ -239,10 +267,9 @@ func enrichedFieldValue(name string, v any) any {
 	return v
 }
 
-// failureContexts is the derived_contexts text enrich 6.x writes into the
-// partially enriched event: a contexts 1-0-1 SDJ holding the failure 1-0-0
-// entity of Failure.fromSchemaViolation.
-func failureContexts(v *igluViolation, now time.Time) string {
+// failureEntity is the failure 1-0-0 entity of Failure.fromSchemaViolation
+// for an Iglu failure of the unstruct event.
+func (v *igluViolation) failureEntity(now time.Time) JSONObject {
 	var failureType string
 	var errs []JSONObject
 	switch {
@@ -272,8 +299,8 @@ func failureContexts(v *igluViolation, now time.Time) string {
 			})
 		}
 	}
-	entity := JSONObject{
-		{"schema", "iglu:com.snowplowanalytics.snowplow/failure/jsonschema/1-0-0"},
+	return JSONObject{
+		{"schema", failureSchema},
 		{"data", JSONObject{
 			{"failureType", failureType},
 			{"errors", errs},
@@ -284,9 +311,56 @@ func failureContexts(v *igluViolation, now time.Time) string {
 			{"componentVersion", Version},
 		}},
 	}
+}
+
+// atomicFailureEntity is the failure 1-0-0 entity of atomic-field errors:
+// Failure.fromSchemaViolation of AtomicFields.errorsToSchemaViolation, whose
+// data is the failed fields as a Scala Map (errors.map(field := value).toMap).
+func atomicFailureEntity(errs []AtomicError, now time.Time) JSONObject {
+	reports := make([]JSONObject, len(errs))
+	values := map[string]*string{}
+	var fields []string
+	for i, e := range errs {
+		keyword := e.Keyword
+		if keyword == "" {
+			keyword = KeywordParseError
+		}
+		reports[i] = JSONObject{
+			{"message", e.Message},
+			{"source", atomicSource},
+			{"path", e.Field},
+			{"keyword", keyword},
+			{"targets", []string{}},
+		}
+		if _, seen := values[e.Field]; !seen {
+			fields = append(fields, e.Field)
+		}
+		values[e.Field] = e.Value
+	}
+	data := make(JSONObject, 0, len(fields))
+	for _, f := range scalamap.Order(fields) {
+		data = append(data, JSONMember{f, values[f]})
+	}
+	return JSONObject{
+		{"schema", failureSchema},
+		{"data", JSONObject{
+			{"failureType", "ValidationError"},
+			{"errors", reports},
+			{"schema", AtomicSchema},
+			{"data", data},
+			{"timestamp", FormatInstant(now)},
+			{"componentName", Artifact},
+			{"componentVersion", Version},
+		}},
+	}
+}
+
+// failureContexts is the derived_contexts text enrich 6.x writes into the
+// partially enriched event: a contexts 1-0-1 SDJ of the failure entities.
+func failureContexts(entities []JSONObject) string {
 	contexts := JSONObject{
 		{"schema", "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"},
-		{"data", []any{entity}},
+		{"data", entities},
 	}
 	b, err := MarshalCirce(contexts)
 	if err != nil {
@@ -294,6 +368,14 @@ func failureContexts(v *igluViolation, now time.Time) string {
 	}
 	return string(b)
 }
+
+// failureSchema is the schema of enrich's failure entities
+// (Failure.failureSchemaKey), and atomicSource the source of atomic-field
+// errors (AtomicError.source).
+const (
+	failureSchema = "iglu:com.snowplowanalytics.snowplow/failure/jsonschema/1-0-0"
+	atomicSource  = "atomic_field"
+)
 
 // partiallyEnrichedFields are snowplow-badrows' PartiallyEnrichedEvent
 // fields in declaration order, which circe's derived encoder keeps.
