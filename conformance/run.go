@@ -183,6 +183,6 @@ type TimeoutError struct {
 
 func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("no read of Snowplow Micro at %s finished within the timeout of %s: "+
-		"the read of %s was still running at the deadline; raise the timeout above the time Micro needs to respond",
+		"the read of %s was cut off by the deadline; raise the timeout above the time Micro needs to respond",
 		e.MicroURL, e.Timeout, e.Read)
 }

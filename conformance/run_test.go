@@ -282,7 +282,7 @@ var _ = Describe("Run", func() {
 			Expect(errors.As(err, &timeoutErr)).To(BeTrue(), "%v", err)
 			Expect(timeoutErr.Read).To(Equal("/micro/good"))
 			Expect(timeoutErr.Timeout).To(Equal(300 * time.Millisecond))
-			Expect(err.Error()).To(ContainSubstring("the read of /micro/good was still running at the deadline; raise the timeout"))
+			Expect(err.Error()).To(ContainSubstring("the read of /micro/good was cut off by the deadline; raise the timeout"))
 			Expect(err.Error()).NotTo(ContainSubstring("<nil>"))
 		})
 

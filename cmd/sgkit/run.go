@@ -177,7 +177,7 @@ func describeRunError(err error) string {
 	var timeoutErr *conformance.TimeoutError
 	if errors.As(err, &timeoutErr) {
 		return fmt.Sprintf("no read of Snowplow Micro at %s finished within --timeout %s: "+
-			"the read of %s was still running at the deadline, so nothing was compared; "+
+			"the read of %s was cut off by the deadline, so nothing was compared; "+
 			"raise --timeout above the time Micro needs to respond, e.g. --timeout %s",
 			timeoutErr.MicroURL, timeoutErr.Timeout, timeoutErr.Read, suggestTimeout(timeoutErr.Timeout))
 	}
