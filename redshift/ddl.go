@@ -31,6 +31,10 @@ type Table struct {
 	// JSONPaths lists one jsonpath per column, in column order; empty until
 	// AttachJSONPaths is called.
 	JSONPaths []string
+	// Lines are the DDL lines of the table-level parts, keyed "table" (the
+	// CREATE TABLE), "comment", "DISTSTYLE", "DISTKEY", "SORTKEY" and
+	// "FOREIGN KEY"; a part the DDL lacks has no entry. Nil for a derived table.
+	Lines map[string]int
 
 	// splitPaths and key are JSONPaths and SchemaURI parsed once by
 	// AttachJSONPaths, so that Shred does no parsing per event.
@@ -276,6 +280,7 @@ func (p *ddlParser) createSchema() error {
 }
 
 func (p *ddlParser) createTable() (*Table, error) {
+	createLine := p.peek().line
 	if err := p.expectWords("CREATE", "TABLE"); err != nil {
 		return nil, err
 	}
@@ -288,13 +293,14 @@ func (p *ddlParser) createTable() (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{Schema: schema, Name: name}
+	t := &Table{Schema: schema, Name: name, Lines: map[string]int{"table": createLine}}
 
 	if err := p.expectPunct("("); err != nil {
 		return nil, err
 	}
 	for {
 		if p.isWord("FOREIGN") {
+			t.Lines["FOREIGN KEY"] = p.peek().line
 			fk, err := p.foreignKey()
 			if err != nil {
 				return nil, err
@@ -445,14 +451,14 @@ func (p *ddlParser) tableAttributes(t *Table) error {
 	for {
 		switch {
 		case p.isWord("DISTSTYLE"):
-			p.next()
+			t.Lines["DISTSTYLE"] = p.next().line
 			style, err := p.identifier("distribution style")
 			if err != nil {
 				return err
 			}
 			t.DistStyle = strings.ToUpper(style)
 		case p.isWord("DISTKEY"):
-			p.next()
+			t.Lines["DISTKEY"] = p.next().line
 			keys, err := p.identifierList("distribution key column")
 			if err != nil {
 				return err
@@ -462,6 +468,7 @@ func (p *ddlParser) tableAttributes(t *Table) error {
 			}
 			t.DistKey = keys[0]
 		case p.isWord("COMPOUND") || p.isWord("SORTKEY"):
+			t.Lines["SORTKEY"] = p.peek().line
 			if p.isWord("COMPOUND") {
 				p.next()
 			}
@@ -504,5 +511,6 @@ func (p *ddlParser) commentOn(t *Table) error {
 		return fmt.Errorf("line %d: table comment: %w", lit.line, err)
 	}
 	t.SchemaURI = lit.text
+	t.Lines["comment"] = lit.line
 	return p.expectPunct(";")
 }

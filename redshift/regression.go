@@ -38,6 +38,12 @@ func (d Difference) String() string {
 	if d.Column != "" {
 		where = "column " + d.Column
 	}
+	switch d.Kind {
+	case DiffMissing:
+		return fmt.Sprintf("%s: missing from the DDL: schema-ddl derives %s", where, d.Expected)
+	case DiffUnexpected:
+		return fmt.Sprintf("%s: not derived from the schema: the DDL has %s", where, d.Actual)
+	}
 	return fmt.Sprintf("%s: %s differs: schema-ddl derives %s, found %s", where, d.Kind, d.Expected, d.Actual)
 }
 
@@ -73,10 +79,27 @@ func (r Report) EncodingOnly() []Difference {
 // and table attributes, with encodings reported apart.
 func Compare(derived, actual *Table) Report {
 	var diffs []Difference
+	// Each table-level difference names its DDL line, or the CREATE TABLE
+	// line when the DDL lacks the part, so that every real difference
+	// points at a place to fix.
 	table := func(what, expected, found string) {
-		if expected != found {
-			diffs = append(diffs, Difference{Kind: DiffTable, Expected: what + " " + expected, Actual: what + " " + found})
+		if expected == found {
+			return
 		}
+		at := ""
+		if line, ok := actual.Lines[what]; ok {
+			at = fmt.Sprintf(" (line %d)", line)
+		} else if line, ok := actual.Lines["table"]; ok {
+			at = fmt.Sprintf(" (absent; CREATE TABLE is at line %d)", line)
+		}
+		if what == "name" {
+			at = ""
+			if line, ok := actual.Lines["table"]; ok {
+				at = fmt.Sprintf(" (line %d)", line)
+			}
+		}
+		diffs = append(diffs, Difference{Kind: DiffTable,
+			Expected: what + " " + orNone(expected), Actual: what + " " + orNone(found) + at})
 	}
 	table("name", derived.QualifiedName(), actual.QualifiedName())
 	table("comment", derived.SchemaURI, actual.SchemaURI)
@@ -158,4 +181,13 @@ func foreignKeyText(fk *ForeignKey) string {
 	}
 	return fmt.Sprintf("(%s) REFERENCES %s(%s)",
 		strings.Join(fk.Columns, ", "), fk.RefTable, strings.Join(fk.RefColumns, ", "))
+}
+
+// orNone prints an empty table attribute as (none), so that a missing
+// comment does not read as "found comment " with nothing after it.
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }

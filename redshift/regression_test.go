@@ -2,6 +2,7 @@ package redshift_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -109,6 +110,59 @@ var _ = Describe("schema regression", func() {
 		real := compareWith(schema, shippedDDL()).Real()
 		Expect(real).To(ContainElement(SatisfyAll(
 			HaveField("Column", "last_status"), HaveField("Kind", redshift.DiffUnexpected))))
+	})
+
+	It("prints missing and unexpected columns in words, with the line", func() {
+		schema := shippedSchema()
+		delete(properties(schema), "lastStatus")
+		properties(schema)["slug"] = map[string]any{"type": "string"}
+		var lines []string
+		for _, d := range compareWith(schema, shippedDDL()).Real() {
+			lines = append(lines, d.String())
+		}
+		Expect(lines).To(ContainElement("column slug: missing from the DDL: schema-ddl derives VARCHAR(4096) NULL at position 15"))
+		Expect(lines).To(ContainElement(MatchRegexp(`^column last_status: not derived from the schema: the DDL has VARCHAR\(128\) NULL \(line \d+\)$`)))
+		for _, l := range lines {
+			Expect(l).NotTo(ContainSubstring("missing differs"))
+			Expect(l).NotTo(ContainSubstring("unexpected differs"))
+		}
+	})
+
+	It("names the DDL line of each table-level difference", func() {
+		ddl := shippedDDL()
+		lineOf := func(substr string) int {
+			for i, l := range strings.Split(ddl, "\n") {
+				if strings.Contains(l, substr) {
+					return i + 1
+				}
+			}
+			Fail("no line with " + substr)
+			return 0
+		}
+		changed := strings.Replace(ddl, "DISTKEY (root_id)", "DISTKEY (ref_root)", 1)
+		Expect(changed).NotTo(Equal(ddl))
+		real := compareWith(shippedSchema(), changed).Real()
+		Expect(real).To(HaveLen(1))
+		Expect(real[0].String()).To(Equal(fmt.Sprintf(
+			"table: table differs: schema-ddl derives DISTKEY root_id, found DISTKEY ref_root (line %d)", lineOf("DISTKEY"))))
+	})
+
+	It("prints a missing comment as (none), with the CREATE TABLE line", func() {
+		ddl := shippedDDL()
+		i := strings.Index(ddl, "COMMENT ON TABLE")
+		Expect(i).To(BeNumerically(">", 0))
+		// LoadTable needs the comment's Iglu URI for the jsonpaths, so the
+		// DDL is parsed alone, as sgkit schema check does.
+		derived, err := redshift.DeriveTable(mustJSON(shippedSchema()))
+		Expect(err).NotTo(HaveOccurred())
+		actual, err := redshift.ParseDDL(ddl[:i])
+		Expect(err).NotTo(HaveOccurred())
+		actual.JSONPaths = derived.JSONPaths
+		real := redshift.Compare(derived, actual).Real()
+		Expect(real).To(HaveLen(1))
+		Expect(real[0].String()).To(MatchRegexp(
+			`^table: table differs: schema-ddl derives comment iglu:com\.statusgator/status_change/jsonschema/1-0-0, ` +
+				`found comment \(none\) \(absent; CREATE TABLE is at line \d+\)$`))
 	})
 
 	It("names a property that became required", func() {

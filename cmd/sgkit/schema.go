@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"reflect"
 	"sort"
@@ -23,8 +24,15 @@ const statusChangeSchemaPath = "com.statusgator/status_change/jsonschema/1-0-0"
 
 func runSchema(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "check" {
+		help := len(args) > 0 && (args[0] == "-h" || args[0] == "--help")
+		switch {
+		case len(args) == 0:
+			fmt.Fprintln(stderr, "sgkit schema: no subcommand given; the only one is check")
+		case !help:
+			fmt.Fprintf(stderr, "sgkit schema: unknown subcommand %q; the only one is check\n", args[0])
+		}
 		fmt.Fprintln(stderr, "usage: sgkit schema check [--schema FILE] [--ddl FILE] [--jsonpaths FILE] [--registry URL [--api-key KEY]]")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		if help {
 			return exitOK
 		}
 		return exitUsage
@@ -76,6 +84,15 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "sgkit schema check: unexpected argument %q; files are given with --schema, --ddl and --jsonpaths\n", fs.Arg(0))
 		return exitUsage
+	}
+	if *registry != "" {
+		// sgkit appends /schemas/... (or /api/schemas/...) to the URL, so a
+		// query or fragment would end up inside the path: ?x=1/schemas/...
+		if u, err := url.Parse(*registry); err == nil && (u.RawQuery != "" || u.ForceQuery || u.Fragment != "") {
+			fmt.Fprintf(stderr, "sgkit schema check: --registry %q has a query or fragment; give the registry's "+
+				"root URL without them, e.g. %s (sgkit adds /schemas/... itself)\n", *registry, rootOnly(u))
+			return exitUsage
+		}
 	}
 	if *apiKey != "" && *registry == "" {
 		fmt.Fprintln(stderr, "sgkit schema check: --api-key needs --registry URL; give the Iglu Server's URL")
@@ -150,7 +167,7 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 	case failed && registryFailed:
 		fmt.Fprintln(stdout, "\nFAIL: schema, DDL and jsonpaths disagree, and the registry's copy is not the local schema; fix what is named above")
 	case failed:
-		fmt.Fprintln(stdout, "\nFAIL: schema, DDL and jsonpaths disagree; fix the lines named above")
+		fmt.Fprintln(stdout, "\nFAIL: schema, DDL and jsonpaths disagree; fix what is named above")
 	case registryFailed:
 		fmt.Fprintf(stdout, "\nFAIL: the local schema, DDL and jsonpaths agree on %d columns, but the registry's copy "+
 			"is not the local schema; see the registry lines above\n", len(table.Columns))
@@ -298,4 +315,11 @@ func jsonText(v any) string {
 		return string(b[:117]) + "..."
 	}
 	return string(b)
+}
+
+// rootOnly is u without its query and fragment.
+func rootOnly(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = "", false, "", ""
+	return c.String()
 }

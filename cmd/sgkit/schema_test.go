@@ -73,7 +73,7 @@ var _ = Describe("sgkit schema check", func() {
 		})
 		code, out, _ := runCheck("--schema", schema)
 		Expect(code).To(Equal(exitFail))
-		Expect(out).To(ContainSubstring("column slug: missing differs"))
+		Expect(out).To(ContainSubstring("column slug: missing from the DDL: schema-ddl derives VARCHAR(64) NULL at position 16"))
 	})
 
 	It("fails naming the column when a property is removed", func() {
@@ -82,7 +82,7 @@ var _ = Describe("sgkit schema check", func() {
 		})
 		code, out, _ := runCheck("--schema", schema)
 		Expect(code).To(Equal(exitFail))
-		Expect(out).To(ContainSubstring("column home_page_url: unexpected differs"))
+		Expect(out).To(ContainSubstring("column home_page_url: not derived from the schema: the DDL has VARCHAR(8192) NULL (line "))
 	})
 
 	It("passes when only an ENCODE changes", func() {
@@ -114,6 +114,14 @@ var _ = Describe("sgkit schema check", func() {
 	It("exits 2 on an unknown flag", func() {
 		code, _, _ := runCheck("--nope")
 		Expect(code).To(Equal(exitUsage))
+	})
+
+	It("names an unknown subcommand", func() {
+		var stdout, stderr bytes.Buffer
+		code := dispatch([]string{"schema", "bogus"}, strings.NewReader(""), &stdout, &stderr)
+		Expect(code).To(Equal(exitUsage))
+		Expect(stderr.String()).To(HavePrefix(`sgkit schema: unknown subcommand "bogus"; the only one is check`))
+		Expect(stderr.String()).To(ContainSubstring("usage: sgkit schema check"))
 	})
 
 	It("exits 2 without the check subcommand", func() {
@@ -211,6 +219,18 @@ var _ = Describe("sgkit schema check", func() {
 			Expect(code).To(Equal(exitOK))
 			Expect(out).To(ContainSubstring("equals the local schema"))
 		})
+
+		DescribeTable("rejects a registry URL with a query or fragment, naming the flag",
+			func(registry string) {
+				code, _, errOut := runCheck("--registry", registry)
+				Expect(code).To(Equal(exitUsage))
+				Expect(errOut).To(ContainSubstring(`--registry "` + registry + `" has a query or fragment`))
+				Expect(errOut).To(ContainSubstring("e.g. http://127.0.0.1:18081/ "))
+			},
+			Entry("query", "http://127.0.0.1:18081/?x=1"),
+			Entry("empty query", "http://127.0.0.1:18081/?"),
+			Entry("fragment", "http://127.0.0.1:18081/#top"),
+		)
 
 		It("exits 2 for --api-key alone", func() {
 			code, _, errOut := runCheck("--api-key", "key-1")
