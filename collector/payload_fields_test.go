@@ -19,41 +19,23 @@ var _ = Describe("Collector payload fields", func() {
 	var (
 		srv    *collector.Server
 		client *micro.Client
-		ctx    = context.Background()
 	)
 
 	BeforeEach(func() {
 		srv, client = startCollector()
 	})
 
-	onlyGood := func() micro.GoodEvent {
-		var events []micro.GoodEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Good(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		return events[0]
-	}
-
 	It("names the collector in the bad row's loaderName", func() {
 		// RawEvent.toRawEvent copies CollectorPayload.source.name, which the
 		// collector sets (Service.buildEvent), into loaderName.
 		post(srv, "/com.statusgator/v1", ptr(formType), "service_name=CloudFlare&favicon_url=not+a+uri")
-		var events []micro.BadEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Bad(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
+		be := oneBadEvent(client)
 		var payload struct {
 			Raw struct {
 				LoaderName string `json:"loaderName"`
 			} `json:"raw"`
 		}
-		Expect(json.Unmarshal(badRowOf(events[0]).Data.Payload, &payload)).To(Succeed())
+		Expect(json.Unmarshal(badRowOf(be).Data.Payload, &payload)).To(Succeed())
 		Expect(payload.Raw.LoaderName).To(Equal(adapter.DefaultCollectorName))
 	})
 
@@ -63,7 +45,7 @@ var _ = Describe("Collector payload fields", func() {
 		// appends the content type (headers ++ contentType).
 		post(srv, "/com.statusgator/v1", ptr("Application/X-WWW-Form-Urlencoded"), cloudFlareBody,
 			"Cookie", "sp=6b1b2c8e-93c0-4c2e-8d1f-1b2c3d4e5f60; bad=a b\"c")
-		raw, err := onlyGood().DecodeRawEvent()
+		raw, err := oneGoodEvent(client).DecodeRawEvent()
 		Expect(err).NotTo(HaveOccurred())
 		headers := raw.Context.Headers
 		Expect(headers[0]).To(Equal("Host: " + strings.TrimPrefix(srv.URL(), "http://")))
@@ -78,8 +60,34 @@ var _ = Describe("Collector payload fields", func() {
 		// new String(bytes, UTF_8) (OpenJDK 17) replaces the invalid byte
 		// 0xFF with U+FFFD, and the adapter keeps it in ue_pr.
 		post(srv, "/com.statusgator/v1", ptr(formType), "service_name=Cloud\xffFlare")
-		raw, err := onlyGood().DecodeRawEvent()
+		raw, err := oneGoodEvent(client).DecodeRawEvent()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(raw.Parameters).To(HaveKeyWithValue("ue_pr", HaveValue(ContainSubstring(`"serviceName":"Cloud`+"\uFFFD"+`Flare"`))))
 	})
 })
+
+// oneGoodEvent waits until Micro's API lists exactly one good event and
+// returns it.
+func oneGoodEvent(client *micro.Client) micro.GoodEvent {
+	var events []micro.GoodEvent
+	eventually(func(g Gomega) {
+		var err error
+		events, err = client.Good(context.Background(), nil)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(events).To(HaveLen(1))
+	})
+	return events[0]
+}
+
+// oneBadEvent waits until Micro's API lists exactly one bad event and
+// returns it.
+func oneBadEvent(client *micro.Client) micro.BadEvent {
+	var events []micro.BadEvent
+	eventually(func(g Gomega) {
+		var err error
+		events, err = client.Bad(context.Background(), nil)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(events).To(HaveLen(1))
+	})
+	return events[0]
+}
