@@ -119,6 +119,32 @@ func eventually(f func(g Gomega)) {
 	Eventually(f).WithTimeout(5 * time.Second).WithPolling(20 * time.Millisecond).Should(Succeed())
 }
 
+// oneGoodEvent waits until Micro's API lists exactly one good event and
+// returns it.
+func oneGoodEvent(client *micro.Client) micro.GoodEvent {
+	var events []micro.GoodEvent
+	eventually(func(g Gomega) {
+		var err error
+		events, err = client.Good(context.Background(), nil)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(events).To(HaveLen(1))
+	})
+	return events[0]
+}
+
+// oneBadEvent waits until Micro's API lists exactly one bad event and
+// returns it.
+func oneBadEvent(client *micro.Client) micro.BadEvent {
+	var events []micro.BadEvent
+	eventually(func(g Gomega) {
+		var err error
+		events, err = client.Bad(context.Background(), nil)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(events).To(HaveLen(1))
+	})
+	return events[0]
+}
+
 var _ = Describe("Collector HTTP behaviour", func() {
 	var srv *collector.Server
 
@@ -234,14 +260,8 @@ var _ = Describe("SP-Anonymous requests", func() {
 	It("record no address, user id or identifying header", func() {
 		post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody,
 			"SP-Anonymous", "*", "X-Forwarded-For", "203.0.113.9", "Cookie", "sp=6b1b2c8e-93c0-4c2e-8d1f-1b2c3d4e5f60")
-		var events []micro.GoodEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Good(context.Background(), nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		raw, err := events[0].DecodeRawEvent()
+		ge := oneGoodEvent(client)
+		raw, err := ge.DecodeRawEvent()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(raw.Context.UserID).To(HaveValue(Equal("00000000-0000-0000-0000-000000000000")))
 		Expect(raw.Context.IPAddress).To(HaveValue(Equal("unknown")))
@@ -282,14 +302,7 @@ var _ = Describe("Good events in /micro/good", func() {
 		post(srv, "/com.statusgator/v1?aid=sgkit-test&eid=5A6B7C8D-1E2F-4A3B-9C4D-5E6F7A8B9C0D", ptr(formType), cloudFlareBody,
 			"User-Agent", "StatusGator", "Cookie", "sp=6b1b2c8e-93c0-4c2e-8d1f-1b2c3d4e5f60")
 
-		var events []micro.GoodEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Good(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		ge := events[0]
+		ge := oneGoodEvent(client)
 		Expect(ge.EventType).To(HaveValue(Equal("unstruct")))
 		Expect(ge.Schema).To(HaveValue(Equal("iglu:com.statusgator/status_change/jsonschema/1-0-0")))
 		Expect(ge.Contexts).To(BeEmpty())
@@ -332,30 +345,18 @@ var _ = Describe("Good events in /micro/good", func() {
 
 	It("writes every Analytics SDK field, like Micro's documentation example", func() {
 		post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody)
-		var events []micro.GoodEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Good(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		Expect(keysOf(decodeEvent(events[0]))).To(Equal(keysOf(documentedEvent())))
-		Expect(string(events[0].Event)).To(ContainSubstring(`"contexts":{},`))
-		Expect(string(events[0].Event)).To(ContainSubstring(`"derived_contexts":{},`))
-		Expect(string(events[0].Event)).To(HavePrefix(`{"app_id":null,"platform":"srv",`))
+		ge := oneGoodEvent(client)
+		Expect(keysOf(decodeEvent(ge))).To(Equal(keysOf(documentedEvent())))
+		Expect(string(ge.Event)).To(ContainSubstring(`"contexts":{},`))
+		Expect(string(ge.Event)).To(ContainSubstring(`"derived_contexts":{},`))
+		Expect(string(ge.Event)).To(HavePrefix(`{"app_id":null,"platform":"srv",`))
 	})
 
 	It("records the first X-Forwarded-For address", func() {
 		// http4s Request.from, which Service.extractIp reads.
 		post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody, "X-Forwarded-For", "203.0.113.9, 10.0.0.1")
-		var events []micro.GoodEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Good(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		raw, err := events[0].DecodeRawEvent()
+		ge := oneGoodEvent(client)
+		raw, err := ge.DecodeRawEvent()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(raw.Context.IPAddress).To(HaveValue(Equal("203.0.113.9")))
 	})
@@ -403,28 +404,16 @@ var _ = Describe("Bad rows in /micro/bad", func() {
 	var (
 		srv    *collector.Server
 		client *micro.Client
-		ctx    = context.Background()
 	)
 
 	BeforeEach(func() {
 		srv, client = startCollector()
 	})
 
-	firstBad := func() micro.BadEvent {
-		var events []micro.BadEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Bad(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		return events[0]
-	}
-
 	It("stores an application/json request as the adapter failure", func() {
 		// StatusGatorAdapterSpec e4: the body of e1 sent as application/json.
 		post(srv, "/com.statusgator/v1", ptr("application/json"), cloudFlareBody)
-		be := firstBad()
+		be := oneBadEvent(client)
 		Expect(be.Errors[0]).To(Equal(adapterSentence))
 		Expect(be.RawEvent).To(MatchJSON("null"))
 
@@ -447,7 +436,7 @@ var _ = Describe("Bad rows in /micro/bad", func() {
 
 	It("stores another vendor as enrich's unknown-vendor failure", func() {
 		post(srv, "/com.acme/v9?eid=5a6b7c8d-1e2f-4a3b-9c4d-5e6f7a8b9c0d", ptr(formType), cloudFlareBody)
-		be := firstBad()
+		be := oneBadEvent(client)
 		Expect(be.Errors[0]).To(Equal(adapterSentence))
 		row := badRowOf(be)
 		Expect(row.Schema).To(Equal("iglu:com.snowplowanalytics.snowplow.badrows/adapter_failures/jsonschema/1-0-0"))
@@ -474,21 +463,10 @@ var _ = Describe("Bad rows after the adapter", func() {
 		srv, client = startCollector()
 	})
 
-	onlyBad := func() micro.BadEvent {
-		var events []micro.BadEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Bad(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		return events[0]
-	}
-
 	It("keeps the raw event of a schema violation", func() {
 		// favicon_url is not a URI, which the status_change schema requires.
 		post(srv, "/com.statusgator/v1", ptr(formType), "service_name=CloudFlare&favicon_url=not+a+uri")
-		be := onlyBad()
+		be := oneBadEvent(client)
 		// EventSink.scala, snowplow-micro 4.5.2.
 		Expect(be.Errors[0]).To(Equal("Error while validating the event."))
 		Expect(badRowOf(be).Schema).To(Equal("iglu:com.snowplowanalytics.snowplow.badrows/schema_violations/jsonschema/2-0-0"))
@@ -509,7 +487,7 @@ var _ = Describe("Bad rows after the adapter", func() {
 		// Enrich's loader cannot parse the query, so Micro's ThriftLoader
 		// step fails and the bad event carries neither payload nor raw event.
 		post(srv, "/com.statusgator/v1?aid=%zz", ptr(formType), cloudFlareBody)
-		be := onlyBad()
+		be := oneBadEvent(client)
 		Expect(be.Errors[0]).To(Equal("Can't deserialize Thrift bytes."))
 		Expect(badRowOf(be).Schema).To(Equal("iglu:com.snowplowanalytics.snowplow.badrows/collector_payload_format_violation/jsonschema/1-0-0"))
 		Expect(be.CollectorPayload).To(MatchJSON("null"))
@@ -540,14 +518,8 @@ var _ = Describe("Size limit", func() {
 		Expect(resp.StatusCode).To(Equal(http.StatusOK))
 		Expect(readBody(resp)).To(Equal("ok"))
 
-		var events []micro.BadEvent
-		eventually(func(g Gomega) {
-			var err error
-			events, err = client.Bad(ctx, nil)
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(events).To(HaveLen(1))
-		})
-		row := badRowOf(events[0])
+		be := oneBadEvent(client)
+		row := badRowOf(be)
 		Expect(row.Schema).To(Equal("iglu:com.snowplowanalytics.snowplow.badrows/size_violation/jsonschema/1-0-0"))
 		Expect(row.Data.Failure.MaximumAllowedSizeBytes).To(Equal(1000))
 		Expect(row.Data.Failure.ActualSizeBytes).To(BeNumerically(">", len(body)))

@@ -1,7 +1,6 @@
 package collector_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 
@@ -65,29 +64,3 @@ var _ = Describe("Collector payload fields", func() {
 		Expect(raw.Parameters).To(HaveKeyWithValue("ue_pr", HaveValue(ContainSubstring(`"serviceName":"Cloud`+"\uFFFD"+`Flare"`))))
 	})
 })
-
-// oneGoodEvent waits until Micro's API lists exactly one good event and
-// returns it.
-func oneGoodEvent(client *micro.Client) micro.GoodEvent {
-	var events []micro.GoodEvent
-	eventually(func(g Gomega) {
-		var err error
-		events, err = client.Good(context.Background(), nil)
-		g.Expect(err).NotTo(HaveOccurred())
-		g.Expect(events).To(HaveLen(1))
-	})
-	return events[0]
-}
-
-// oneBadEvent waits until Micro's API lists exactly one bad event and
-// returns it.
-func oneBadEvent(client *micro.Client) micro.BadEvent {
-	var events []micro.BadEvent
-	eventually(func(g Gomega) {
-		var err error
-		events, err = client.Bad(context.Background(), nil)
-		g.Expect(err).NotTo(HaveOccurred())
-		g.Expect(events).To(HaveLen(1))
-	})
-	return events[0]
-}
