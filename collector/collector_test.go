@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"regexp"
@@ -807,5 +808,33 @@ var _ = Describe("Payload outside the model", func() {
 		all, err := client.All(context.Background())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(all.Total).To(Equal(0))
+	})
+})
+
+var _ = Describe("Shutdown", func() {
+	It("does not wait for a connection that never sent a request", func() {
+		srv, err := collector.New(collector.WithLogger(slog.New(slog.DiscardHandler)))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(srv.Start()).To(Succeed())
+		DeferCleanup(srv.Close)
+
+		// A spare connection such as http.Transport or a browser opens
+		// and may never use.
+		idle, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(idle.Close)
+		// The server accepts in order, so once a later connection is
+		// answered the idle one has been accepted too.
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Get(srv.URL() + "/health")
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+
+		// net/http alone counts the idle connection as busy for 5 s, so
+		// a shorter deadline fails without the fix.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		Expect(srv.Shutdown(ctx)).To(Succeed())
+		Expect(io.ReadAll(idle)).To(BeEmpty())
 	})
 })

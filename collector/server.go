@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,84 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	done     chan error
+	closing  atomic.Bool
+	fresh    freshConns
+}
+
+// freshConns holds the connections that have not sent a byte yet.
+//
+// net/http's Server.Shutdown treats a connection in StateNew as busy until
+// it is 5 seconds old (server.go closeIdleConns, Go issue 22682), which is
+// as long as Close waits. Go's http.Transport and browsers open spare
+// connections they may never use, so one of them made Close fail on a
+// loaded machine. Such a connection holds no request, so Shutdown closes
+// it at once; one that has sent part of a request is left to net/http.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[*countingConn]struct{}
+}
+
+func (f *freshConns) track(c net.Conn, state http.ConnState) {
+	cc, ok := c.(*countingConn)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if state == http.StateNew {
+		if f.conns == nil {
+			f.conns = map[*countingConn]struct{}{}
+		}
+		f.conns[cc] = struct{}{}
+		return
+	}
+	delete(f.conns, cc)
+}
+
+// closeUnused closes the connections that never sent a byte.
+func (f *freshConns) closeUnused() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		if !c.read.Load() {
+			c.Close()
+			delete(f.conns, c)
+		}
+	}
+}
+
+// countingListener wraps each accepted connection in a countingConn.
+type countingListener struct{ net.Listener }
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{Conn: c}, nil
+}
+
+// countingConn records whether the client has sent anything.
+type countingConn struct {
+	net.Conn
+	read atomic.Bool
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.read.Store(true)
+	}
+	return n, err
+}
+
+// CloseWrite keeps net/http's graceful close (half-close, then drain) for
+// responses sent before the whole body was read, e.g. 413.
+func (c *countingConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return c.Conn.Close()
 }
 
 // New returns a Server that is not listening yet; call Start.
@@ -51,7 +130,9 @@ func (s *Server) Start() error {
 		return fmt.Errorf("collector cannot listen on %s: %w", s.addr, err)
 	}
 	s.listener = ln
+	s.closing.Store(false)
 	s.http = &http.Server{
+		ConnState:         s.fresh.track,
 		Handler:           s.handler,
 		ReadHeaderTimeout: 30 * time.Second,  // networking.responseHeaderTimeout
 		IdleTimeout:       610 * time.Second, // networking.idleTimeout
@@ -60,8 +141,9 @@ func (s *Server) Start() error {
 	}
 	s.done = make(chan error, 1)
 	go func(srv *http.Server, done chan<- error) {
-		err := srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
+		err := srv.Serve(countingListener{ln})
+		// Shutdown closes the listener itself before srv.Shutdown.
+		if errors.Is(err, http.ErrServerClosed) || (s.closing.Load() && errors.Is(err, net.ErrClosed)) {
 			err = nil
 		}
 		if err != nil {
@@ -98,11 +180,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 
+	// Stop accepting first and wait for Serve to return: every accepted
+	// connection is then tracked, and the unused ones can be closed before
+	// srv.Shutdown waits for the busy ones.
+	s.closing.Store(true)
+	ln.Close()
+	serveErr := <-done
+	s.fresh.closeUnused()
 	err := srv.Shutdown(ctx)
 	if err != nil {
 		srv.Close()
 	}
-	if serveErr := <-done; err == nil {
+	if err == nil {
 		err = serveErr
 	}
 	stats := s.handler.Stats()

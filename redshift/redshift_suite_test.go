@@ -2,6 +2,7 @@ package redshift_test
 
 import (
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -9,5 +10,9 @@ import (
 
 func TestRedshift(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// Generous defaults for Eventually: CI runs the tests on 2 loaded cores,
+	// where Gomega's 1 s default is too short.
+	SetDefaultEventuallyTimeout(10 * time.Second)
+	SetDefaultEventuallyPollingInterval(10 * time.Millisecond)
 	RunSpecs(t, "Redshift Suite")
 }

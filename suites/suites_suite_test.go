@@ -7,6 +7,7 @@ package suites_test
 import (
 	"flag"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -26,6 +27,10 @@ var target *helpers.Target
 
 func TestSuites(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// Generous defaults for Eventually: CI runs the tests on 2 loaded cores,
+	// where Gomega's 1 s default is too short.
+	SetDefaultEventuallyTimeout(10 * time.Second)
+	SetDefaultEventuallyPollingInterval(10 * time.Millisecond)
 	RunSpecs(t, "sgkit conformance suites")
 }
 

@@ -8,6 +8,7 @@ package smoke_test
 import (
 	"flag"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -26,6 +27,10 @@ var target *helpers.Target
 
 func TestSmoke(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// Generous defaults for Eventually: CI runs the tests on 2 loaded cores,
+	// where Gomega's 1 s default is too short.
+	SetDefaultEventuallyTimeout(10 * time.Second)
+	SetDefaultEventuallyPollingInterval(10 * time.Millisecond)
 	RunSpecs(t, "sgkit smoke suite")
 }
 
