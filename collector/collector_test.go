@@ -288,6 +288,16 @@ var _ = Describe("Custom cookie name", func() {
 	})
 })
 
+var _ = DescribeTable("Maximum payload size out of range",
+	func(size int64, message string) {
+		_, err := collector.New(collector.WithMaxPayloadSize(size))
+		Expect(err).To(MatchError(message))
+	},
+	Entry("zero", int64(0), "maximum payload size 0 is invalid: want 1 to 4611686018427387903 bytes"),
+	// 2^62: the collector's dropPayloadSize, twice it, overflows int64.
+	Entry("2^62", int64(1)<<62, "maximum payload size 4611686018427387904 is invalid: want 1 to 4611686018427387903 bytes"),
+)
+
 var _ = Describe("Good events in /micro/good", func() {
 	var (
 		srv    *collector.Server

@@ -84,8 +84,8 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if cfg.maxPayloadSize <= 0 {
-		return nil, fmt.Errorf("maximum payload size %d is invalid: want a positive number of bytes", cfg.maxPayloadSize)
+	if cfg.maxPayloadSize <= 0 || cfg.maxPayloadSize > MaxPayloadSizeLimit {
+		return nil, fmt.Errorf("maximum payload size %d is invalid: want 1 to %d bytes", cfg.maxPayloadSize, int64(MaxPayloadSizeLimit))
 	}
 	if cfg.capacity <= 0 {
 		return nil, fmt.Errorf("store capacity %d is invalid: want a positive number of events", cfg.capacity)

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/sgkit/sgkit/adapter"
@@ -20,6 +21,9 @@ const (
 	DefaultStoreCapacity = 100000
 	// DefaultCookieName is the collector's cookie.name default.
 	DefaultCookieName = "sp"
+	// MaxPayloadSizeLimit is the largest accepted maximum payload size:
+	// the 413 limit, twice the maximum payload size, must fit in an int64.
+	MaxPayloadSizeLimit = math.MaxInt64 / 2
 )
 
 // Predictor turns a collector payload into a good event or a bad row.

@@ -56,6 +56,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sgkit serve: --addr %q is invalid: %v; want host:port, e.g. 127.0.0.1:9090\n", *addr, err)
 		return exitUsage
 	}
+	// Checked here as well as in collector.New so that the message names
+	// the flag.
+	if *maxBody <= 0 || *maxBody > collector.MaxPayloadSizeLimit {
+		fmt.Fprintf(stderr, "sgkit serve: --max-body %d is invalid: want 1 to %d bytes (a body above twice it is answered 413)\n",
+			*maxBody, int64(collector.MaxPayloadSizeLimit))
+		return exitUsage
+	}
+	if *capacity <= 0 {
+		fmt.Fprintf(stderr, "sgkit serve: --store-capacity %d is invalid: want a positive number of events\n", *capacity)
+		return exitUsage
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintf(stderr, "sgkit serve: --log-level %q is invalid; want debug, info, warn or error\n", *logLevel)

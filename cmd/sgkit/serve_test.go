@@ -73,8 +73,11 @@ var _ = Describe("sgkit serve", func() {
 			Expect(stderr.String()).To(ContainSubstring(message))
 		},
 		Entry("address without port", `--addr "localhost" is invalid`, "--addr", "localhost"),
-		Entry("zero body limit", "maximum payload size 0 is invalid", "--max-body", "0"),
-		Entry("negative capacity", "store capacity -1 is invalid", "--store-capacity", "-1"),
+		Entry("zero body limit", "--max-body 0 is invalid: want 1 to 4611686018427387903 bytes", "--max-body", "0"),
+		// 2^62: twice it, the 413 limit, overflows int64.
+		Entry("body limit whose double overflows", "--max-body 4611686018427387904 is invalid", "--max-body", "4611686018427387904"),
+		Entry("zero capacity", "--store-capacity 0 is invalid", "--store-capacity", "0"),
+		Entry("negative capacity", "--store-capacity -1 is invalid", "--store-capacity", "-1"),
 		Entry("unknown log level", `--log-level "loud" is invalid`, "--log-level", "loud"),
 		Entry("stray argument", `unexpected argument "now"`, "now"),
 	)
