@@ -1,6 +1,7 @@
 package collector_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -846,5 +847,32 @@ var _ = Describe("Shutdown", func() {
 		defer cancel()
 		Expect(srv.Shutdown(ctx)).To(Succeed())
 		Expect(io.ReadAll(idle)).To(BeEmpty())
+	})
+})
+
+var _ = Describe("A stalled request body", func() {
+	It("is answered 408 after the request timeout and not stored", func() {
+		srv, client := startCollector(collector.WithRequestTimeout(200 * time.Millisecond))
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(conn.Close)
+		// Bounds the read below when no answer comes.
+		Expect(conn.SetDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
+		_, err = io.WriteString(conn, "POST /com.statusgator/v1 HTTP/1.1\r\nHost: localhost\r\n"+
+			"Content-Type: "+formType+"\r\nContent-Length: 100\r\n\r\nservice_name=Cloud")
+		Expect(err).NotTo(HaveOccurred())
+
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		// Stream collector HttpServer.timeoutMiddleware maps http4s'
+		// Response.timeout (503, "Response timed out") to 408.
+		Expect(resp.StatusCode).To(Equal(http.StatusRequestTimeout))
+		Expect(resp.Header.Get("Content-Type")).To(Equal("text/plain; charset=UTF-8"))
+		Expect(readBody(resp)).To(Equal("Response timed out"))
+
+		all, err := client.All(context.Background())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(all).To(Equal(micro.Summary{}))
 	})
 })

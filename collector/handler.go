@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -89,6 +90,9 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	}
 	if cfg.capacity <= 0 {
 		return nil, fmt.Errorf("store capacity %d is invalid: want a positive number of events", cfg.capacity)
+	}
+	if cfg.requestTimeout <= 0 {
+		return nil, fmt.Errorf("request timeout %s is invalid: want a positive duration", cfg.requestTimeout)
 	}
 	if cfg.cookieName == "" || strings.ContainsAny(cfg.cookieName, " ;=,\t\r\n") {
 		return nil, fmt.Errorf("cookie name %q is invalid: want a non-empty token without spaces, ';', ',' or '='", cfg.cookieName)
@@ -168,8 +172,26 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, ver
 		// The collector's EntityLimiter rejects a body past dropPayloadSize
 		// with 413, and dropPayloadSize defaults to twice maxPayloadSize.
 		limit := 2 * h.cfg.maxPayloadSize
+		// Stream collector's HttpServer.timeoutMiddleware (http4s Timeout
+		// around the tracking routes, networking.responseHeaderTimeout)
+		// answers a request still unfinished after the timeout, e.g. one
+		// whose body stalls, with 408 and http4s' Response.timeout body.
+		// Micro 4.5.2 uses Timeout without the 408 mapping (503).
+		rc := http.NewResponseController(w)
+		deadlineSet := rc.SetReadDeadline(time.Now().Add(h.cfg.requestTimeout)) == nil
 		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		// On an error the deadline stays: net/http then gives up reading
+		// the rest of the body and closes the connection after the answer.
+		if deadlineSet && err == nil {
+			rc.SetReadDeadline(time.Time{})
+		}
 		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				h.log.Warn("request body not received in time: responded 408, not stored",
+					"path", r.URL.Path, "timeout", h.cfg.requestTimeout, "remote", r.RemoteAddr)
+				writeText(w, http.StatusRequestTimeout, "Response timed out")
+				return
+			}
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
 				h.oversized.Add(1)

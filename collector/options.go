@@ -21,6 +21,10 @@ const (
 	DefaultStoreCapacity = 100000
 	// DefaultCookieName is the collector's cookie.name default.
 	DefaultCookieName = "sp"
+	// DefaultRequestTimeout is the collector's networking.responseHeaderTimeout
+	// (reference.conf, 30 seconds): HttpServer.timeoutMiddleware answers a
+	// request not done by then with 408.
+	DefaultRequestTimeout = 30 * time.Second
 	// MaxPayloadSizeLimit is the largest accepted maximum payload size:
 	// the 413 limit, twice the maximum payload size, must fit in an int64.
 	MaxPayloadSizeLimit = math.MaxInt64 / 2
@@ -37,6 +41,7 @@ type config struct {
 	maxPayloadSize int64
 	capacity       int
 	cookieName     string
+	requestTimeout time.Duration
 	logger         *slog.Logger
 	predictor      Predictor
 	now            func() time.Time
@@ -48,6 +53,7 @@ func defaultConfig() config {
 		maxPayloadSize: DefaultMaxPayloadSize,
 		capacity:       DefaultStoreCapacity,
 		cookieName:     DefaultCookieName,
+		requestTimeout: DefaultRequestTimeout,
 		logger:         slog.Default(),
 		now:            time.Now,
 	}
@@ -99,4 +105,11 @@ func WithPredictor(p Predictor) Option {
 // expiry; time.Now when not set.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
+}
+
+// WithRequestTimeout sets how long a tracking request may take, body
+// included, before it is answered 408 "Response timed out" and not
+// stored; DefaultRequestTimeout when not set.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(c *config) { c.requestTimeout = d }
 }

@@ -134,9 +134,9 @@ func (s *Server) Start() error {
 	s.http = &http.Server{
 		ConnState:         s.fresh.track,
 		Handler:           s.handler,
-		ReadHeaderTimeout: 30 * time.Second,  // networking.responseHeaderTimeout
-		IdleTimeout:       610 * time.Second, // networking.idleTimeout
-		MaxHeaderBytes:    40960,             // networking.maxHeadersLength
+		ReadHeaderTimeout: s.handler.cfg.requestTimeout, // networking.responseHeaderTimeout
+		IdleTimeout:       610 * time.Second,            // networking.idleTimeout
+		MaxHeaderBytes:    40960,                        // networking.maxHeadersLength
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelError),
 	}
 	s.done = make(chan error, 1)

@@ -31,11 +31,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"a larger payload is stored as a size_violation bad row, a body above twice this is answered 413")
 	capacity := fs.Int("store-capacity", collector.DefaultStoreCapacity,
 		"number of good events and bad rows kept in memory; past it the oldest is dropped and counted")
+	requestTimeout := fs.Duration("request-timeout", collector.DefaultRequestTimeout,
+		"`duration` a tracking request may take, body included, before it is answered 408 and not stored "+
+			"(the collector's networking.responseHeaderTimeout)")
 	cookie := fs.String("cookie-name", collector.DefaultCookieName, "`name` of the network user id cookie")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: sgkit serve [--addr 127.0.0.1:9090] [--max-body BYTES] [--store-capacity N] [--cookie-name sp]")
+		fmt.Fprintln(stderr, "usage: sgkit serve [--addr 127.0.0.1:9090] [--max-body BYTES] [--store-capacity N] [--request-timeout 30s] [--cookie-name sp]")
 		fmt.Fprintln(stderr, "\nRuns the embedded collector: Snowplow collector routes (POST /{vendor}/{version},")
 		fmt.Fprintln(stderr, "OPTIONS, GET /health) and Snowplow Micro's API (/micro/all, good, bad, reset, iglu).")
 		fmt.Fprintln(stderr, "Counters of dropped and unmodelled payloads are at GET /sgkit/stats.")
@@ -67,6 +70,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sgkit serve: --store-capacity %d is invalid: want a positive number of events\n", *capacity)
 		return exitUsage
 	}
+	if *requestTimeout <= 0 {
+		fmt.Fprintf(stderr, "sgkit serve: --request-timeout %s is invalid: want a positive duration, e.g. 30s\n", *requestTimeout)
+		return exitUsage
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintf(stderr, "sgkit serve: --log-level %q is invalid; want debug, info, warn or error\n", *logLevel)
@@ -83,6 +90,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		collector.WithMaxPayloadSize(*maxBody),
 		collector.WithStoreCapacity(*capacity),
 		collector.WithCookieName(*cookie),
+		collector.WithRequestTimeout(*requestTimeout),
 		collector.WithLogger(logger),
 	)
 	if err != nil {

@@ -78,6 +78,7 @@ var _ = Describe("sgkit serve", func() {
 		Entry("body limit whose double overflows", "--max-body 4611686018427387904 is invalid", "--max-body", "4611686018427387904"),
 		Entry("zero capacity", "--store-capacity 0 is invalid", "--store-capacity", "0"),
 		Entry("negative capacity", "--store-capacity -1 is invalid", "--store-capacity", "-1"),
+		Entry("zero request timeout", "--request-timeout 0s is invalid", "--request-timeout", "0s"),
 		Entry("unknown log level", `--log-level "loud" is invalid`, "--log-level", "loud"),
 		Entry("stray argument", `unexpected argument "now"`, "now"),
 	)
