@@ -876,3 +876,63 @@ var _ = Describe("A stalled request body", func() {
 		Expect(all).To(Equal(micro.Summary{}))
 	})
 })
+
+// Routes of stream collector 3.4.0's Routes.scala beyond /{vendor}/{version},
+// with the reference.conf defaults Micro 4.5.2 keeps.
+var _ = Describe("Collector routes", func() {
+	var srv *collector.Server
+
+	BeforeEach(func() {
+		srv, _ = startCollector()
+	})
+
+	do := func(method, path string) (*http.Response, string) {
+		req, err := http.NewRequest(method, srv.URL()+path, strings.NewReader(cloudFlareBody))
+		Expect(err).NotTo(HaveOccurred())
+		req.Header.Set("Content-Type", formType)
+		resp, err := http.DefaultClient.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		return resp, readBody(resp)
+	}
+
+	DescribeTable("rejects redirects, as enableDefaultRedirect = false does (Routes.rejectRedirect)",
+		func(method string) {
+			resp, body := do(method, "/r/tp2")
+			Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
+			Expect(resp.Header.Get("Content-Type")).To(Equal("text/plain; charset=UTF-8"))
+			Expect(body).To(Equal("redirects disabled"))
+			Expect(srv.Handler().Stats()).To(Equal(collector.Stats{}))
+		},
+		Entry("POST", http.MethodPost),
+		Entry("GET", http.MethodGet),
+		Entry("OPTIONS, before the CORS route", http.MethodOptions),
+	)
+
+	DescribeTable("answers the pixel routes with the pixel and the cookie (Routes.cookieRoutes)",
+		func(path string) {
+			resp, body := do(http.MethodGet, path)
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			Expect(resp.Header.Get("Content-Type")).To(Equal("image/gif"))
+			Expect(resp.Header.Get("Set-Cookie")).To(HavePrefix("sp="))
+			// Service.pixel, base64 R0lGODlhAQABAPAAAP///wAAACH5BAUAAAAALAAAAAABAAEAAAICRAEAOw==.
+			Expect(body).To(HavePrefix("GIF89a\x01\x00\x01\x00"))
+		},
+		Entry("/i", "/i"),
+		Entry("/ice.png", "/ice.png"),
+	)
+
+	DescribeTable("answers the health routes (Routes.health)",
+		func(path, want string) {
+			resp, body := do(http.MethodGet, path)
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			Expect(resp.Header.Get("Content-Type")).To(Equal("text/plain; charset=UTF-8"))
+			Expect(body).To(Equal(want))
+		},
+		Entry("/health", "/health", "ok"),
+		// Micro builds Routes with sinksHealthy = IO.pure(true).
+		Entry("/sink-health", "/sink-health", "ok"),
+		Entry("/robots.txt", "/robots.txt",
+			"User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nDisallow: /\n\nUser-agent: AdsBot-Google\nDisallow: /"),
+	)
+})

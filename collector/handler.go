@@ -122,31 +122,58 @@ func (h *Handler) Stats() Stats {
 	}
 }
 
-// ServeHTTP routes a request the way Micro 4.5.2 combines its routes:
-// /micro first, then the collector's CORS, tracking and health routes.
+// robotsTxt is the body of the collector's GET /robots.txt
+// (Routes.health, stream collector 3.4.0).
+const robotsTxt = "User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nDisallow: /\n\nUser-agent: AdsBot-Google\nDisallow: /"
+
+// ServeHTTP routes a request the way Micro 4.5.2 combines its routes
+// (Run.scala: microRoutes <+> collectorRoutes.value <+> collectorRoutes.health):
+// /micro first, then the collector's Routes.value with the default
+// enableDefaultRedirect = false (rejectRedirect, CORS, cookie routes),
+// then the health routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	get := r.Method == http.MethodGet
 	switch {
 	case path == "/micro" || strings.HasPrefix(path, "/micro/"):
 		h.serveMicro(w, r)
+	case isRedirectPath(path):
+		// Routes.rejectRedirect, for any method: redirects are disabled
+		// by default (reference.conf enableDefaultRedirect = false).
+		writeText(w, http.StatusNotFound, "redirects disabled")
 	case r.Method == http.MethodOptions:
 		h.servePreflight(w, r)
-	case path == "/health" && r.Method == http.MethodGet:
+	case (path == "/i" || path == "/ice.png") && (get || r.Method == http.MethodHead):
+		// Routes.cookieRoutes: the pixel routes record the request under
+		// its own path, which enrich reads as the tracker protocol.
+		h.serveTrack(w, r, path, "", "", false)
+	case get && (path == "/health" || path == "/sink-health"):
+		// Routes.health; Micro passes sinksHealthy = IO.pure(true), so
+		// /sink-health is always "ok".
 		writeText(w, http.StatusOK, "ok")
-	case path == "/sgkit/stats" && r.Method == http.MethodGet:
+	case get && path == "/robots.txt":
+		writeText(w, http.StatusOK, robotsTxt)
+	case get && path == "/sgkit/stats":
 		writeJSON(w, h.Stats())
 	default:
 		vendor, version, ok := vendorVersion(path)
 		switch {
 		case ok && r.Method == http.MethodPost:
-			h.serveTrack(w, r, vendor, version, true)
-		case ok && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-			h.serveTrack(w, r, vendor, version, false)
+			h.serveTrack(w, r, "", vendor, version, true)
+		case ok && (get || r.Method == http.MethodHead):
+			h.serveTrack(w, r, "", vendor, version, false)
 		default:
 			// http4s' orNotFound.
 			writeText(w, http.StatusNotFound, "Not found")
 		}
 	}
+}
+
+// isRedirectPath matches Routes.rejectRedirect's Root / "r" / _: two
+// path segments, the first "r".
+func isRedirectPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/r/")
+	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
 // vendorVersion matches the collector's POST Root / vendor / version route:
@@ -165,8 +192,9 @@ func vendorVersion(path string) (vendor, version string, ok bool) {
 
 // serveTrack records one tracking request and responds as the collector
 // does: 200 "ok" as text/plain for POST, the pixel for GET, and the
-// network user id cookie and CORS headers for both.
-func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, version string, post bool) {
+// network user id cookie and CORS headers for both. A non-empty path
+// replaces /vendor/version as the recorded path.
+func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, path, vendor, version string, post bool) {
 	var body *string
 	if post {
 		// The collector's EntityLimiter rejects a body past dropPayloadSize
@@ -209,6 +237,9 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, vendor, ver
 	}
 
 	cp := h.buildPayload(r, vendor, version, body)
+	if path != "" {
+		cp.Path = path
+	}
 	h.process(cp)
 
 	header := w.Header()

@@ -40,7 +40,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sgkit serve [--addr 127.0.0.1:9090] [--max-body BYTES] [--store-capacity N] [--request-timeout 30s] [--cookie-name sp]")
 		fmt.Fprintln(stderr, "\nRuns the embedded collector: Snowplow collector routes (POST /{vendor}/{version},")
-		fmt.Fprintln(stderr, "OPTIONS, GET /health) and Snowplow Micro's API (/micro/all, good, bad, reset, iglu).")
+		fmt.Fprintln(stderr, "GET /i, OPTIONS, GET /health, /sink-health, /robots.txt; /r/* answers 404 as with")
+		fmt.Fprintln(stderr, "redirects disabled) and Snowplow Micro's API (/micro/all, good, bad, reset, iglu).")
 		fmt.Fprintln(stderr, "Counters of dropped and unmodelled payloads are at GET /sgkit/stats.")
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
