@@ -647,6 +647,42 @@ var _ = Describe("Micro API", func() {
 		Expect(resp.StatusCode).To(Equal(http.StatusUnprocessableEntity))
 	})
 
+	// Micro decodes filters with circe's derived decoders
+	// (Routing.scala deriveDecoder[FiltersGood]); the Int rules are circe
+	// Decoder.decodeInt: a whole JSON number within 32 bits, or a string
+	// holding one (JsonNumber.toInt, JsonNumber.fromString).
+	DescribeTable("decodes a /micro/good filter as circe does",
+		func(body string, status, events int) {
+			send(2, 0)
+			resp, err := http.Post(srv.URL()+"/micro/good", "application/json", strings.NewReader(body))
+			Expect(err).NotTo(HaveOccurred())
+			defer resp.Body.Close()
+			Expect(resp.StatusCode).To(Equal(status))
+			if status != http.StatusOK {
+				return
+			}
+			var got []json.RawMessage
+			Expect(json.Unmarshal([]byte(readBody(resp)), &got)).To(Succeed())
+			Expect(got).To(HaveLen(events))
+		},
+		Entry("an empty object: no filter", `{}`, http.StatusOK, 2),
+		Entry("null fields: absent", `{"event_type":null,"schema":null,"contexts":null,"limit":null}`, http.StatusOK, 2),
+		Entry("unknown fields: ignored", `{"other":1}`, http.StatusOK, 2),
+		Entry("a whole decimal limit", `{"limit":1.0}`, http.StatusOK, 1),
+		Entry("a limit with an exponent", `{"limit":1e0}`, http.StatusOK, 1),
+		Entry("a limit in a string", `{"limit":"1"}`, http.StatusOK, 1),
+		Entry("Int's largest limit", `{"limit":2147483647}`, http.StatusOK, 2),
+		Entry("the top-level null", `null`, http.StatusUnprocessableEntity, 0),
+		Entry("an array", `[]`, http.StatusUnprocessableEntity, 0),
+		Entry("a limit above Int", `{"limit":2147483648}`, http.StatusUnprocessableEntity, 0),
+		Entry("a limit below Int", `{"limit":-2147483649}`, http.StatusUnprocessableEntity, 0),
+		Entry("a fractional limit", `{"limit":1.5}`, http.StatusUnprocessableEntity, 0),
+		Entry("a huge exponent", `{"limit":1e999999999999}`, http.StatusUnprocessableEntity, 0),
+		Entry("a boolean limit", `{"limit":true}`, http.StatusUnprocessableEntity, 0),
+		Entry("a number as event_type", `{"event_type":1}`, http.StatusUnprocessableEntity, 0),
+		Entry("a null context", `{"contexts":[null]}`, http.StatusUnprocessableEntity, 0),
+	)
+
 	It("empties the store on reset", func() {
 		send(1, 1)
 		resp, err := http.Post(srv.URL()+"/micro/reset", "application/json", nil)

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/sgkit/sgkit/adapter"
@@ -33,16 +35,144 @@ const maxFilterBody = 1 << 20
 // goodFilter and badFilter are Micro's FiltersGood and FiltersBad: every
 // field optional, null the same as absent.
 type goodFilter struct {
-	EventType *string  `json:"event_type"`
-	Schema    *string  `json:"schema"`
-	Contexts  []string `json:"contexts"`
-	Limit     *int     `json:"limit"`
+	EventType *string
+	Schema    *string
+	Contexts  []string
+	Limit     *int
 }
 
 type badFilter struct {
-	Vendor  *string `json:"vendor"`
-	Version *string `json:"version"`
-	Limit   *int    `json:"limit"`
+	Vendor  *string
+	Version *string
+	Limit   *int
+}
+
+// decodeGood and decodeBad are Micro's derived decoders (Routing.scala:
+// deriveDecoder[FiltersGood], deriveDecoder[FiltersBad]); unknown fields
+// are ignored.
+func decodeGood(fields map[string]json.RawMessage) (f goodFilter, ok bool) {
+	var okType, okSchema, okContexts, okLimit bool
+	f.EventType, okType = circeOptString(fields["event_type"])
+	f.Schema, okSchema = circeOptString(fields["schema"])
+	f.Contexts, okContexts = circeOptStrings(fields["contexts"])
+	f.Limit, okLimit = circeOptInt(fields["limit"])
+	return f, okType && okSchema && okContexts && okLimit
+}
+
+func decodeBad(fields map[string]json.RawMessage) (f badFilter, ok bool) {
+	var okVendor, okVersion, okLimit bool
+	f.Vendor, okVendor = circeOptString(fields["vendor"])
+	f.Version, okVersion = circeOptString(fields["version"])
+	f.Limit, okLimit = circeOptInt(fields["limit"])
+	return f, okVendor && okVersion && okLimit
+}
+
+// isNull reports an absent or null field, which circe's Decoder[Option[A]]
+// decodes as None.
+func isNull(raw json.RawMessage) bool {
+	return raw == nil || string(raw) == "null"
+}
+
+// circeOptString is Decoder[Option[String]]: only a JSON string decodes.
+func circeOptString(raw json.RawMessage) (*string, bool) {
+	if isNull(raw) {
+		return nil, true
+	}
+	if raw[0] != '"' {
+		return nil, false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return nil, false
+	}
+	return &s, true
+}
+
+// circeOptStrings is Decoder[Option[List[String]]]: an array of strings; a
+// null element fails, as Decoder[String] does.
+func circeOptStrings(raw json.RawMessage) ([]string, bool) {
+	if isNull(raw) {
+		return nil, true
+	}
+	var elems []json.RawMessage
+	if raw[0] != '[' || json.Unmarshal(raw, &elems) != nil {
+		return nil, false
+	}
+	out := make([]string, 0, len(elems))
+	for _, e := range elems {
+		s, ok := circeOptString(e)
+		if !ok || s == nil {
+			return nil, false
+		}
+		out = append(out, *s)
+	}
+	return out, true
+}
+
+// jsonNumber is the JSON number grammar (RFC 8259 section 6), split into
+// sign and integer part, fraction and exponent.
+var jsonNumber = regexp.MustCompile(`^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$`)
+
+// circeOptInt is Decoder[Option[Int]]. circe's Decoder.decodeInt takes a
+// JSON number whose value is whole and within Scala's 32-bit Int
+// (JsonNumber.toInt, so 10.0 and 1e2 decode, 2147483648 and 1.5 do not),
+// or a JSON string holding such a number (JsonNumber.fromString).
+func circeOptInt(raw json.RawMessage) (*int, bool) {
+	if isNull(raw) {
+		return nil, true
+	}
+	text := string(raw)
+	if raw[0] == '"' {
+		if json.Unmarshal(raw, &text) != nil {
+			return nil, false
+		}
+	}
+	n, ok := wholeInt32(text)
+	if !ok {
+		return nil, false
+	}
+	return &n, true
+}
+
+// wholeInt32 returns the value of a JSON number text when it is a whole
+// number within [-2^31, 2^31-1]. It works on the digits, so neither a
+// long mantissa nor a huge exponent is rounded or expanded.
+func wholeInt32(text string) (int, bool) {
+	m := jsonNumber.FindStringSubmatch(text)
+	if m == nil {
+		return 0, false
+	}
+	digits := strings.TrimLeft(m[2]+m[3], "0")
+	if digits == "" {
+		return 0, true // any spelling of zero, e.g. -0.0e5
+	}
+	// value = digits * 10^exp
+	exp := -len(m[3])
+	if m[4] != "" {
+		e, err := strconv.Atoi(m[4])
+		if err != nil || e > 100 || e < -100-len(m[2]+m[3]) {
+			// Beyond int or far beyond the digits: too large or not whole.
+			return 0, false
+		}
+		exp += e
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	digits = trimmed
+	if exp < 0 || len(digits)+exp > 10 {
+		return 0, false // a fraction, or more than Int's 10 digits
+	}
+	v, err := strconv.ParseInt(digits+strings.Repeat("0", exp), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if m[1] == "-" {
+		v = -v
+	}
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		return 0, false
+	}
+	return int(v), true
 }
 
 func (h *Handler) serveMicro(w http.ResponseWriter, r *http.Request) {
@@ -54,16 +184,26 @@ func (h *Handler) serveMicro(w http.ResponseWriter, r *http.Request) {
 	case p == "/micro/good" && get:
 		writeJSONArray(w, h.store.newestFirst(keepGood(nil, nil, nil), -1))
 	case p == "/micro/good" && post:
-		var f goodFilter
-		if !decodeFilter(w, r, &f) {
+		fields, ok := decodeFilter(w, r)
+		if !ok {
+			return
+		}
+		f, ok := decodeGood(fields)
+		if !ok {
+			writeText(w, http.StatusUnprocessableEntity, "The request body was invalid.")
 			return
 		}
 		writeJSONArray(w, h.store.newestFirst(keepGood(f.EventType, f.Schema, f.Contexts), limitOf(f.Limit)))
 	case p == "/micro/bad" && get:
 		writeJSONArray(w, h.store.newestFirst(keepBad(nil, nil), -1))
 	case p == "/micro/bad" && post:
-		var f badFilter
-		if !decodeFilter(w, r, &f) {
+		fields, ok := decodeFilter(w, r)
+		if !ok {
+			return
+		}
+		f, ok := decodeBad(fields)
+		if !ok {
+			writeText(w, http.StatusUnprocessableEntity, "The request body was invalid.")
 			return
 		}
 		writeJSONArray(w, h.store.newestFirst(keepBad(f.Vendor, f.Version), limitOf(f.Limit)))
@@ -87,18 +227,24 @@ func limitOf(limit *int) int {
 }
 
 // decodeFilter reads a filter body as http4s' circe decoder does: a body
-// that is not JSON gets 400, JSON of the wrong shape 422.
-func decodeFilter(w http.ResponseWriter, r *http.Request, into any) bool {
+// that is not JSON gets 400 "The request body was malformed.", JSON that
+// is not an object 422 "The request body was invalid." (a derived
+// case-class decoder needs an object: circe's decodeOption fails on a
+// field of a non-object). It returns the object's fields, the last of
+// duplicate keys winning as in circe's JsonObject.
+func decodeFilter(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxFilterBody))
 	if err != nil || !json.Valid(raw) {
 		writeText(w, http.StatusBadRequest, "The request body was malformed.")
-		return false
+		return nil, false
 	}
-	if err := json.Unmarshal(raw, into); err != nil {
+	var fields map[string]json.RawMessage
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	if trimmed[0] != '{' || json.Unmarshal(raw, &fields) != nil {
 		writeText(w, http.StatusUnprocessableEntity, "The request body was invalid.")
-		return false
+		return nil, false
 	}
-	return true
+	return fields, true
 }
 
 // serveIglu serves GET /micro/iglu/{vendor}/{name}/jsonschema/{version}
