@@ -240,7 +240,8 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, path, vendo
 	if path != "" {
 		cp.Path = path
 	}
-	h.process(cp)
+	_, cookieErr := r.Cookie(h.cfg.cookieName)
+	h.process(cp, cookieErr == nil)
 
 	header := w.Header()
 	if cookie := h.setCookie(r, cp.NetworkUserID); cookie != "" {

@@ -27,8 +27,9 @@ const (
 )
 
 // process runs one collector payload through the size check and the model
-// and stores the outcome.
-func (h *Handler) process(cp adapter.CollectorPayload) {
+// and stores the outcome. cookieSent tells whether the request carried the
+// network user id cookie; logs record that, never the id itself.
+func (h *Handler) process(cp adapter.CollectorPayload, cookieSent bool) {
 	stored := storedContentType(cp.ContentType)
 	// Service.buildEvent appends the stored content type to the headers.
 	if stored != nil {
@@ -51,7 +52,7 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 		h.lastOutside = reason
 		h.lastMu.Unlock()
 		h.log.Warn("payload outside the model: responded 200, not stored",
-			"path", cp.Path, "network_userid", cp.NetworkUserID, "err", err,
+			"path", cp.Path, "cookie_sent", cookieSent, "err", err,
 			"outside_model_total", h.outsideModel.Load())
 		return
 	}
@@ -76,7 +77,7 @@ func (h *Handler) process(cp adapter.CollectorPayload) {
 		return
 	}
 	h.store.add(rec)
-	h.log.Debug("payload stored", "path", cp.Path, "outcome", pred.Outcome, "network_userid", cp.NetworkUserID)
+	h.log.Debug("payload stored", "path", cp.Path, "outcome", pred.Outcome, "cookie_sent", cookieSent)
 }
 
 func (h *Handler) goodRecord(pred adapter.Prediction, cp adapter.CollectorPayload, stored *string) (record, error) {
