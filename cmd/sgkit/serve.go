@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -16,13 +15,17 @@ import (
 
 // runServe runs the embedded collector until SIGINT or SIGTERM.
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return serve(ctx, args, stdout, stderr)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	return serve(signals, args, stdout, stderr)
 }
 
-// serve runs the embedded collector until ctx ends, then shuts it down.
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// serve runs the embedded collector until the first value on signals, then
+// shuts it down, waiting up to 5 seconds for requests in flight. It
+// returns exitFail when that wait times out or a second signal arrives
+// first; the second one does not wait.
+func serve(signals <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:9090", "`host:port` to listen on; use 0.0.0.0:9090 to accept other hosts")
@@ -104,12 +107,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "collector listening on %s (Micro API at %s/micro/all); Ctrl-C stops it\n", srv.URL(), srv.URL())
 
-	<-ctx.Done()
-	logger.Info("stop requested, shutting down", "reason", context.Cause(ctx))
+	sig := <-signals
+	logger.Info("stop requested, shutting down; a second signal exits at once", "signal", sig.String())
 
-	if err := srv.Close(); err != nil {
-		logger.Error("shutdown", "err", err)
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			logger.Error("shutdown", "err", err)
+			return exitFail
+		}
+		return exitOK
+	case sig := <-signals:
+		logger.Error("second signal: exiting without waiting for requests in flight", "signal", sig.String())
 		return exitFail
 	}
-	return exitOK
 }

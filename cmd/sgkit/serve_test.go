@@ -2,16 +2,20 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while serve writes to it.
@@ -35,15 +39,15 @@ func (b *syncBuffer) String() string {
 var listeningURL = regexp.MustCompile(`collector listening on (http://127\.0\.0\.1:\d+)`)
 
 var _ = Describe("sgkit serve", func() {
-	It("serves until stopped, then shuts down cleanly", func() {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+	// startServe runs serve in the background and returns its base URL,
+	// its signal channel, its exit code and its logs.
+	startServe := func(args ...string) (string, chan<- os.Signal, <-chan int, *syncBuffer) {
 		var stdout, stderr syncBuffer
+		signals := make(chan os.Signal, 2)
 		exit := make(chan int, 1)
 		go func() {
-			exit <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--store-capacity", "10"}, &stdout, &stderr)
+			exit <- serve(signals, append([]string{"--addr", "127.0.0.1:0"}, args...), &stdout, &stderr)
 		}()
-
 		var url string
 		Eventually(func() string {
 			if m := listeningURL.FindStringSubmatch(stdout.String()); m != nil {
@@ -51,6 +55,11 @@ var _ = Describe("sgkit serve", func() {
 			}
 			return url
 		}).ShouldNot(BeEmpty())
+		return url, signals, exit, &stderr
+	}
+
+	It("serves until stopped, then shuts down cleanly", func() {
+		url, signals, exit, stderr := startServe("--store-capacity", "10")
 
 		resp, err := http.Get(url + "/health")
 		Expect(err).NotTo(HaveOccurred())
@@ -58,7 +67,7 @@ var _ = Describe("sgkit serve", func() {
 		resp.Body.Close()
 		Expect(string(body)).To(Equal("ok"))
 
-		cancel()
+		signals <- syscall.SIGTERM
 		Eventually(exit).Should(Receive(Equal(exitOK)))
 		Expect(stderr.String()).To(ContainSubstring(`msg="collector started"`))
 		Expect(stderr.String()).To(ContainSubstring(`msg="collector stopped"`))
@@ -66,10 +75,46 @@ var _ = Describe("sgkit serve", func() {
 		Expect(err).To(HaveOccurred())
 	})
 
+	It("exits 1 at once on a second signal during shutdown", func() {
+		url, signals, exit, stderr := startServe()
+		// A POST whose body stalls keeps the shutdown waiting.
+		conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(conn.Close)
+		_, err = io.WriteString(conn, "POST /com.statusgator/v1 HTTP/1.1\r\nHost: localhost\r\n"+
+			"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nservice_name=Cloud")
+		Expect(err).NotTo(HaveOccurred())
+
+		signals <- os.Interrupt
+		Eventually(stderr.String).Should(ContainSubstring(`msg="stop requested`))
+		signals <- os.Interrupt
+		Eventually(exit).Should(Receive(Equal(exitFail)))
+		Expect(stderr.String()).To(ContainSubstring(`msg="second signal: exiting without waiting for requests in flight" signal=interrupt`))
+		// Exited before the 5 s shutdown wait ran out.
+		Expect(stderr.String()).NotTo(ContainSubstring(`msg=shutdown`))
+	})
+
+	It("stops the built binary cleanly on SIGTERM", func() {
+		bin, err := gexec.Build("github.com/sgkit/sgkit/cmd/sgkit")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(gexec.CleanupBuildArtifacts)
+
+		session, err := gexec.Start(exec.Command(bin, "serve", "--addr", "127.0.0.1:0"), GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { session.Kill().Wait() })
+		Eventually(session.Out).Should(gbytes.Say(`collector listening on http://127\.0\.0\.1:\d+`))
+		Eventually(session.Err).Should(gbytes.Say(`msg="collector started"`))
+
+		session.Signal(syscall.SIGTERM)
+		Eventually(session).Should(gexec.Exit(exitOK))
+		Expect(session.Err).To(gbytes.Say(`msg="stop requested, shutting down; a second signal exits at once" signal=terminated`))
+		Expect(session.Err).To(gbytes.Say(`msg="collector stopped"`))
+	})
+
 	DescribeTable("rejects bad flags with exit 2",
 		func(message string, args ...string) {
 			var stdout, stderr bytes.Buffer
-			Expect(serve(context.Background(), args, &stdout, &stderr)).To(Equal(exitUsage))
+			Expect(serve(nil, args, &stdout, &stderr)).To(Equal(exitUsage))
 			Expect(stderr.String()).To(ContainSubstring(message))
 		},
 		Entry("address without port", `--addr "localhost" is invalid`, "--addr", "localhost"),
@@ -88,7 +133,7 @@ var _ = Describe("sgkit serve", func() {
 		Expect(err).NotTo(HaveOccurred())
 		defer ln.Close()
 		var stdout, stderr bytes.Buffer
-		Expect(serve(context.Background(), []string{"--addr", ln.Addr().String()}, &stdout, &stderr)).To(Equal(exitUsage))
+		Expect(serve(nil, []string{"--addr", ln.Addr().String()}, &stdout, &stderr)).To(Equal(exitUsage))
 		Expect(stderr.String()).To(ContainSubstring("cannot listen on " + ln.Addr().String()))
 		Expect(strings.TrimSpace(stdout.String())).To(BeEmpty())
 	})
