@@ -202,14 +202,14 @@ func (h *Handler) serveTrack(w http.ResponseWriter, r *http.Request, path, vendo
 		limit := 2 * h.cfg.maxPayloadSize
 		// Stream collector's HttpServer.timeoutMiddleware (http4s Timeout
 		// around the tracking routes, networking.responseHeaderTimeout)
-		// answers a request still unfinished after the timeout, e.g. one
-		// whose body stalls, with 408 and http4s' Response.timeout body.
+		// responds 408 with http4s' Response.timeout body to a request
+		// still unfinished after the timeout, e.g. one whose body stalls.
 		// Micro 4.5.2 uses Timeout without the 408 mapping (503).
 		rc := http.NewResponseController(w)
 		deadlineSet := rc.SetReadDeadline(time.Now().Add(h.cfg.requestTimeout)) == nil
 		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-		// On an error the deadline stays: net/http then gives up reading
-		// the rest of the body and closes the connection after the answer.
+		// On an error the deadline stays, so net/http stops reading the
+		// rest of the body and closes the connection after the response.
 		if deadlineSet && err == nil {
 			rc.SetReadDeadline(time.Time{})
 		}

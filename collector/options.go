@@ -22,8 +22,8 @@ const (
 	// DefaultCookieName is the collector's cookie.name default.
 	DefaultCookieName = "sp"
 	// DefaultRequestTimeout is the collector's networking.responseHeaderTimeout
-	// (reference.conf, 30 seconds): HttpServer.timeoutMiddleware answers a
-	// request not done by then with 408.
+	// (reference.conf, 30 seconds): HttpServer.timeoutMiddleware responds
+	// 408 to a request not done by then.
 	DefaultRequestTimeout = 30 * time.Second
 	// MaxPayloadSizeLimit is the largest accepted maximum payload size:
 	// the 413 limit, twice the maximum payload size, must fit in an int64.
@@ -108,8 +108,8 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithRequestTimeout sets how long a tracking request may take, body
-// included, before it is answered 408 "Response timed out" and not
-// stored; DefaultRequestTimeout when not set.
+// included, before the response is 408 "Response timed out" and nothing
+// is stored; DefaultRequestTimeout when not set.
 func WithRequestTimeout(d time.Duration) Option {
 	return func(c *config) { c.requestTimeout = d }
 }

@@ -27,7 +27,7 @@ const (
 )
 
 // process runs one collector payload through the size check and the model
-// and stores the outcome. cookieSent tells whether the request carried the
+// and stores the outcome. cookieSent reports whether the request carried the
 // network user id cookie; logs record that, never the id itself.
 func (h *Handler) process(cp adapter.CollectorPayload, cookieSent bool) {
 	stored := storedContentType(cp.ContentType)

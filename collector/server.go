@@ -32,7 +32,7 @@ type Server struct {
 // freshConns holds the connections that have not sent a byte yet.
 //
 // net/http's Server.Shutdown treats a connection in StateNew as busy until
-// it is 5 seconds old (server.go closeIdleConns, Go issue 22682), which is
+// it is 5 seconds old (closeIdleConns in net/http's server.go), which is
 // as long as Close waits. Go's http.Transport and browsers open spare
 // connections they may never use, so one of them made Close fail on a
 // loaded machine. Such a connection holds no request, so Shutdown closes

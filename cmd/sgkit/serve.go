@@ -43,7 +43,7 @@ func serve(signals <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sgkit serve [--addr 127.0.0.1:9090] [--max-body BYTES] [--store-capacity N] [--request-timeout 30s] [--cookie-name sp]")
 		fmt.Fprintln(stderr, "\nRuns the embedded collector: Snowplow collector routes (POST /{vendor}/{version},")
-		fmt.Fprintln(stderr, "GET /i, OPTIONS, GET /health, /sink-health, /robots.txt; /r/* answers 404 as with")
+		fmt.Fprintln(stderr, "GET /i, OPTIONS, GET /health, /sink-health, /robots.txt; /r/* returns 404 as with")
 		fmt.Fprintln(stderr, "redirects disabled) and Snowplow Micro's API (/micro/all, good, bad, reset, iglu).")
 		fmt.Fprintln(stderr, "Counters of dropped and unmodelled payloads are at GET /sgkit/stats.")
 		fmt.Fprintln(stderr, "\nflags:")
@@ -66,7 +66,7 @@ func serve(signals <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	// Checked here as well as in collector.New so that the message names
 	// the flag.
 	if *maxBody <= 0 || *maxBody > collector.MaxPayloadSizeLimit {
-		fmt.Fprintf(stderr, "sgkit serve: --max-body %d is invalid: want 1 to %d bytes (a body above twice it is answered 413)\n",
+		fmt.Fprintf(stderr, "sgkit serve: --max-body %d is invalid: want 1 to %d bytes (a body above twice it gets 413)\n",
 			*maxBody, int64(collector.MaxPayloadSizeLimit))
 		return exitUsage
 	}
