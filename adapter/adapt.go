@@ -92,7 +92,10 @@ func normalizeBody(body string) string {
 
 // adapt runs the collector and enrich's StatusGator adapter and atomic
 // field steps.
-func (p *Predictor) adapt(cp CollectorPayload) (Prediction, error) {
+//
+// It replaces cp.NetworkUserID with the text enrich keeps once the loader
+// accepted it (UUID.toString), which every later step and bad row uses.
+func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
 	vendor, version, ok := splitAPIPath(cp.Path)
 	if !ok {
 		return Prediction{}, fmt.Errorf("path %q is not /vendor/version: a Snowplow collector answers 404 and sends nothing to enrich; use %s", cp.Path, "/"+Vendor+"/"+VendorVersion)
@@ -106,13 +109,42 @@ func (p *Predictor) adapt(cp CollectorPayload) (Prediction, error) {
 	// whole collector payload before any adapter runs.
 	rawQuery, qerr := parseQueryURI(cp.QueryString)
 	if qerr != nil {
-		return p.cpFormatViolation(cp, qerr), nil
+		// TODO: an invalid network user id as well gives enrich a second
+		// collector_payload_format_violation row (ThriftLoader's mapN keeps
+		// both); a Prediction holds one, the querystring's, which comes first.
+		return p.cpFormatViolation(*cp, qerr), nil
 	}
 	query := FormDecode(rawQuery)
 
+	// Stream collector 3.4.0 Service.networkUserId: the nuid query
+	// parameter (http4s Query.params: the first value, "" when valueless)
+	// or else the cookie, which the caller puts in cp.NetworkUserID.
+	// TODO: http4s decodes the query with its own QueryParser; HttpClient's
+	// form decoding stands in for it here.
+	nuid, hasNUID := cp.NetworkUserID, cp.NetworkUserID != ""
+	for _, f := range query {
+		if f.Name == "nuid" {
+			nuid, hasNUID = "", true
+			if f.Value != nil {
+				nuid = *f.Value
+			}
+			break
+		}
+	}
+	if hasNUID {
+		// enrich 6.10 ThriftLoader.parseNetworkUserId: UUID.fromString or the
+		// whole payload fails; the raw event keeps the UUID's toString.
+		id, ok := javaUUIDFromString(nuid)
+		if !ok {
+			cp.NetworkUserID = nuid
+			return p.nuidFormatViolation(*cp, nuid), nil
+		}
+		cp.NetworkUserID = id
+	}
+
 	if api != Vendor+"/"+VendorVersion {
 		// AdapterRegistry.toRawEvents: no adapter and no remote adapter for the pair.
-		return p.adapterFailure(cp, vendor, version, AdapterFailure{
+		return p.adapterFailure(*cp, vendor, version, AdapterFailure{
 			Field: "vendor/version", Value: &api, Expectation: "vendor/version combination is not supported",
 		}), nil
 	}
@@ -127,16 +159,16 @@ func (p *Predictor) adapt(cp CollectorPayload) (Prediction, error) {
 	// The four checks of StatusGatorAdapter.toRawEvents, in its match order.
 	switch {
 	case body == nil || *body == "":
-		return p.adapterFailure(cp, vendor, version, AdapterFailure{
+		return p.adapterFailure(*cp, vendor, version, AdapterFailure{
 			Field: "body", Expectation: "empty body: no events to process",
 		}), nil
 	case ct == nil:
-		return p.adapterFailure(cp, vendor, version, AdapterFailure{
+		return p.adapterFailure(*cp, vendor, version, AdapterFailure{
 			Field: "contentType", Expectation: "no content type: expected " + FormContentType,
 		}), nil
 	case *ct != FormContentType:
 		// The whole stored value is compared, so any parameter fails too.
-		return p.adapterFailure(cp, vendor, version, AdapterFailure{
+		return p.adapterFailure(*cp, vendor, version, AdapterFailure{
 			Field: "contentType", Value: ct, Expectation: "expected " + FormContentType,
 		}), nil
 	}
@@ -145,14 +177,14 @@ func (p *Predictor) adapt(cp CollectorPayload) (Prediction, error) {
 	if berr != nil {
 		// The expectation may exceed the schema's maxLength of 256: enrich
 		// writes the whole message too.
-		return p.adapterFailure(cp, vendor, version, AdapterFailure{
+		return p.adapterFailure(*cp, vendor, version, AdapterFailure{
 			Field: "body", Value: body, Expectation: "could not parse body: " + stripInstanceEtc(berr.Error()),
 		}), nil
 	}
 
 	params := rawEventParameters(query, FormDecode(rawBody))
 	pred := Prediction{Outcome: Good, RawEvent: &RawEvent{Parameters: params.values}}
-	p.enrich(cp, params, &pred)
+	p.enrich(*cp, params, &pred)
 	return pred, nil
 }
 
@@ -289,7 +321,9 @@ func (p *Predictor) enrich(cp CollectorPayload, params rawParams, pred *Predicti
 		event["derived_tstamp"] = ts
 	}
 	if cp.NetworkUserID != "" {
-		event["network_userid"] = strings.ToLower(cp.NetworkUserID)
+		// setupEnrichedEvent: raw.context.userId.toString; a nuid parameter
+		// overrides it below (Transform).
+		event["network_userid"] = cp.NetworkUserID
 	}
 	if cp.Collector != "" {
 		// setupEnrichedEvent: v_collector is the collector's name unless cv overrides it.
@@ -421,6 +455,14 @@ func (p *Predictor) cpFormatViolation(cp CollectorPayload, err *uriError) Predic
 		Value:        &q,
 		Expectation:  "could not extract name-value pairs from querystring with encoding UTF-8: " + stripInstanceEtc(err.Error()),
 	}
+	row := NewCPFormatViolation(SgkitProcessor(), p.now(), msg, ThriftBase64(cp))
+	return Prediction{Outcome: Bad, BadRow: row}
+}
+
+// nuidFormatViolation is the bad row of a network user id that
+// UUID.fromString rejects (enrich 6.10 ThriftLoader.parseNetworkUserId).
+func (p *Predictor) nuidFormatViolation(cp CollectorPayload, nuid string) Prediction {
+	msg := CPFormatViolationMessage{PayloadField: "networkUserId", Value: &nuid, Expectation: "not valid UUID"}
 	row := NewCPFormatViolation(SgkitProcessor(), p.now(), msg, ThriftBase64(cp))
 	return Prediction{Outcome: Bad, BadRow: row}
 }

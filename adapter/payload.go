@@ -21,7 +21,9 @@ type CollectorPayload struct {
 	// collector writes it: "Name: value" per request header, then the stored
 	// content type on its own (Service.buildEvent: headers ++ contentType).
 	// Collector is the collector's name, e.g. "ssc-3.4.0-kafka";
-	// DefaultCollectorName when empty.
+	// DefaultCollectorName when empty. NetworkUserID is the collector
+	// cookie's value, empty for none; a nuid query parameter takes its place
+	// in Predict, as in the collector (Service.networkUserId).
 	Collector     string    `json:"collector,omitempty"`
 	Timestamp     time.Time `json:"timestamp"`
 	IPAddress     string    `json:"ipAddress,omitempty"`

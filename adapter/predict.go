@@ -34,7 +34,7 @@ func Default() *Predictor {
 // sgkit does not model. Any other vendor/version gets enrich's
 // adapter_failures row.
 func (p *Predictor) Predict(cp CollectorPayload) (Prediction, error) {
-	pred, err := p.adapt(cp)
+	pred, err := p.adapt(&cp)
 	if err != nil {
 		return Prediction{}, err
 	}
