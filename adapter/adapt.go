@@ -63,6 +63,58 @@ func splitAPIPath(path string) (vendor, version string, ok bool) {
 	return m[1], m[2], true
 }
 
+// collectorPath returns the path the collector records for a request to
+// path, or an error for a path it does not pass to enrich. Stream collector
+// 3.4.0 routes POST -> Root / vendor / version (Routes.scala): http4s'
+// dsl "/" extractor matches exactly two segments and no trailing slash
+// (the collector responds 404 to anything else), and decodes each segment with Uri.decode.
+// Service.determinePath then rebuilds "/vendor/version" from the decoded
+// segments (config.paths is empty by default).
+func collectorPath(path string) (string, error) {
+	usage := "/" + Vendor + "/" + VendorVersion
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		return "", fmt.Errorf("path %q contains %q: give the query string separately (CollectorPayload.QueryString, sgkit predict --query) and the path alone, e.g. %s", path, path[i:i+1], usage)
+	}
+	segments := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if !strings.HasPrefix(path, "/") || len(segments) != 2 || segments[0] == "" || segments[1] == "" {
+		return "", fmt.Errorf("path %q is not /vendor/version with two non-empty segments and no trailing slash: a Snowplow collector responds 404 (http4s route Root / vendor / version) and sends nothing to enrich; use %s", path, usage)
+	}
+	for i, seg := range segments {
+		segments[i] = http4sDecode(seg)
+		if strings.Contains(segments[i], "/") {
+			// TODO: enrich's CollectorPayload.parseApi rejects the rebuilt
+			// path as a collector_payload_format_violation, not modelled.
+			return "", fmt.Errorf("path %q has a segment that decodes to %q, which contains '/': enrich rejects the rebuilt path before any adapter runs, which sgkit does not model; use %s", path, segments[i], usage)
+		}
+	}
+	return "/" + segments[0] + "/" + segments[1], nil
+}
+
+// http4sDecode is http4s 0.23 Uri.decode of a path segment (UTF-8, '+'
+// kept): "%XY" with two hex digits becomes that byte, any other '%' stays,
+// and the bytes are decoded as UTF-8 with Java's replacement of malformed
+// input. NOTE: Character.digit also takes non-ASCII digits, which this
+// keeps as literal text.
+func http4sDecode(seg string) string {
+	if !strings.Contains(seg, "%") {
+		return seg
+	}
+	out := make([]byte, 0, len(seg))
+	for i := 0; i < len(seg); i++ {
+		if seg[i] == '%' && i+2 < len(seg) {
+			hi, ok1 := hexDigit(seg[i+1])
+			lo, ok2 := hexDigit(seg[i+2])
+			if ok1 && ok2 {
+				out = append(out, hi<<4|lo)
+				i += 2
+				continue
+			}
+		}
+		out = append(out, seg[i])
+	}
+	return JavaUTF8(out)
+}
+
 // acceptedQueryParameters are the query parameters the adapter copies into
 // the raw event (Adapter.AcceptedQueryParameters). All others are dropped.
 var acceptedQueryParameters = []string{"nuid", "aid", "cv", "eid", "ttm", "url"}
@@ -96,6 +148,11 @@ func normalizeBody(body string) string {
 // It replaces cp.NetworkUserID with the text enrich keeps once the loader
 // accepted it (UUID.toString), which every later step and bad row uses.
 func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
+	routed, err := collectorPath(cp.Path)
+	if err != nil {
+		return Prediction{}, err
+	}
+	cp.Path = routed
 	vendor, version, ok := splitAPIPath(cp.Path)
 	if !ok {
 		return Prediction{}, fmt.Errorf("path %q is not /vendor/version: a Snowplow collector answers 404 and sends nothing to enrich; use %s", cp.Path, "/"+Vendor+"/"+VendorVersion)
@@ -119,8 +176,8 @@ func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
 	// Stream collector 3.4.0 Service.networkUserId: the nuid query
 	// parameter (http4s Query.params: the first value, "" when valueless)
 	// or else the cookie, which the caller puts in cp.NetworkUserID.
-	// TODO: http4s decodes the query with its own QueryParser; HttpClient's
-	// form decoding stands in for it here.
+	// TODO: http4s decodes the query with its own QueryParser, but this
+	// reads the value with HttpClient's form decoding.
 	nuid, hasNUID := cp.NetworkUserID, cp.NetworkUserID != ""
 	for _, f := range query {
 		if f.Name == "nuid" {

@@ -102,6 +102,27 @@ var _ = Describe("sgkit predict", func() {
 		Expect(stderr).To(ContainSubstring(`"/com.mailchimp/v1"`))
 	})
 
+	DescribeTable("exits 2 for a path the collector answers 404",
+		func(path, want string) {
+			code, out, stderr := predictCmd(cloudflare, "--path", path, "-")
+			Expect(code).To(Equal(exitUsage))
+			Expect(out).To(BeEmpty())
+			Expect(stderr).To(ContainSubstring(want))
+		},
+		// http4s dsl: Root / vendor / version matches no trailing slash.
+		Entry("trailing slash", "/com.statusgator/v1/", `"/com.statusgator/v1/"`),
+		Entry("query in the path", "/com.statusgator/v1?aid=x", "--query"),
+		Entry("three segments", "/com.statusgator/v1/x", "404"),
+	)
+
+	It("predicts for a percent-encoded path as the collector decodes it", func() {
+		// Service.determinePath rebuilds /com.statusgator/v1 from the
+		// segments http4s decoded (stream collector 3.4.0).
+		code, out, stderr := predictCmd(cloudflare, "--path", "/com%2Estatusgator/v%31", "-")
+		Expect(code).To(Equal(exitOK), stderr)
+		Expect(decode(out)["outcome"]).To(Equal("good"))
+	})
+
 	It("exits 2 for contradicting content-type flags", func() {
 		code, _, stderr := predictCmd(cloudflare, "--no-content-type", "--content-type", "text/plain", "-")
 		Expect(code).To(Equal(exitUsage))
