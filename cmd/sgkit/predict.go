@@ -69,6 +69,11 @@ func runPredict(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sgkit predict: --timestamp %q is not RFC 3339; write it like 2016-05-19T09:26:32Z\n", *timestamp)
 			return exitUsage
 		}
+		if t.IsZero() {
+			// CollectorPayload.Timestamp's zero value means "not given".
+			fmt.Fprintf(stderr, "sgkit predict: --timestamp %q is Go's zero time, which sgkit reads as no timestamp; give a later time, or leave the flag out\n", *timestamp)
+			return exitUsage
+		}
 		cp.Timestamp = t
 	}
 

@@ -123,6 +123,13 @@ var _ = Describe("sgkit predict", func() {
 		Expect(decode(out)["outcome"]).To(Equal("good"))
 	})
 
+	It("exits 2 for the zero time as --timestamp", func() {
+		code, out, stderr := predictCmd(cloudflare, "--timestamp", "0001-01-01T00:00:00Z", "-")
+		Expect(code).To(Equal(exitUsage))
+		Expect(out).To(BeEmpty())
+		Expect(stderr).To(ContainSubstring(`"0001-01-01T00:00:00Z"`))
+	})
+
 	It("exits 2 for contradicting content-type flags", func() {
 		code, _, stderr := predictCmd(cloudflare, "--no-content-type", "--content-type", "text/plain", "-")
 		Expect(code).To(Equal(exitUsage))
