@@ -153,6 +153,13 @@ func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
 		return Prediction{}, err
 	}
 	cp.Path = routed
+	// The collector measures the payload before it sinks it (Service.sinkEvent).
+	if tooBig, err := p.sizeViolation(*cp); tooBig != nil || err != nil {
+		if err != nil {
+			return Prediction{}, err
+		}
+		return *tooBig, nil
+	}
 	vendor, version, ok := splitAPIPath(cp.Path)
 	if !ok {
 		return Prediction{}, fmt.Errorf("path %q is not /vendor/version: a Snowplow collector answers 404 and sends nothing to enrich; use %s", cp.Path, "/"+Vendor+"/"+VendorVersion)
@@ -166,28 +173,14 @@ func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
 	// whole collector payload before any adapter runs.
 	rawQuery, qerr := parseQueryURI(cp.QueryString)
 	if qerr != nil {
-		// TODO: an invalid network user id as well gives enrich a second
-		// collector_payload_format_violation row (ThriftLoader's mapN keeps
-		// both); a Prediction holds one, the querystring's, which comes first.
+		// TODO: when the network user id is invalid too, enrich writes a
+		// second collector_payload_format_violation row because
+		// ThriftLoader's mapN keeps both. A Prediction holds the first.
 		return p.cpFormatViolation(*cp, qerr), nil
 	}
 	query := FormDecode(rawQuery)
 
-	// Stream collector 3.4.0 Service.networkUserId: the nuid query
-	// parameter (http4s Query.params: the first value, "" when valueless)
-	// or else the cookie, which the caller puts in cp.NetworkUserID.
-	// TODO: http4s decodes the query with its own QueryParser, but this
-	// reads the value with HttpClient's form decoding.
-	nuid, hasNUID := cp.NetworkUserID, cp.NetworkUserID != ""
-	for _, f := range query {
-		if f.Name == "nuid" {
-			nuid, hasNUID = "", true
-			if f.Value != nil {
-				nuid = *f.Value
-			}
-			break
-		}
-	}
+	nuid, hasNUID := collectorNUID(*cp, query)
 	if hasNUID {
 		// enrich 6.10 ThriftLoader.parseNetworkUserId: UUID.fromString or the
 		// whole payload fails; the raw event keeps the UUID's toString.
@@ -514,6 +507,25 @@ func (p *Predictor) cpFormatViolation(cp CollectorPayload, err *uriError) Predic
 	}
 	row := NewCPFormatViolation(SgkitProcessor(), p.now(), msg, ThriftBase64(cp))
 	return Prediction{Outcome: Bad, BadRow: row}
+}
+
+// collectorNUID returns the network user id the collector records, as
+// stream collector 3.4.0 Service.networkUserId picks it: the nuid query
+// parameter (http4s Query.params: the first value, "" when valueless), else
+// the cookie, which the caller puts in cp.NetworkUserID. It returns false
+// when there is neither, and the collector would make up a random UUID.
+// TODO: http4s decodes the query with its own QueryParser, but this reads
+// the value with HttpClient's form decoding.
+func collectorNUID(cp CollectorPayload, query []NameValue) (string, bool) {
+	for _, f := range query {
+		if f.Name == "nuid" {
+			if f.Value == nil {
+				return "", true
+			}
+			return *f.Value, true
+		}
+	}
+	return cp.NetworkUserID, cp.NetworkUserID != ""
 }
 
 // nuidFormatViolation is the bad row of a network user id that

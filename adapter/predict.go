@@ -18,12 +18,23 @@ type Predictor struct {
 	Validator *iglu.Validator
 	// Table is the Redshift table a good event is shredded into; nil skips shredding.
 	Table *redshift.Table
+	// MaxBytes is the collector's good sink maxBytes: a serialized payload
+	// of at least this size becomes a size_violation row. Zero means no limit.
+	MaxBytes int
+	// MaxPayloadSize is the collector's networking.maxPayloadSize, which
+	// only changes the size_violation message; zero means no limit.
+	MaxPayloadSize int64
 }
 
 // Default returns a Predictor that validates against the embedded Iglu
-// schemas and shreds into the shipped Redshift table.
+// schemas, shreds into the shipped Redshift table and applies the size
+// limits of a stream collector 3.4.0 with Kinesis, Kafka or NSQ sink and
+// default configuration (DefaultMaxBytes, DefaultMaxPayloadSize).
 func Default() *Predictor {
-	return &Predictor{Validator: iglu.Default(), Table: redshift.StatusChangeTable()}
+	return &Predictor{
+		Validator: iglu.Default(), Table: redshift.StatusChangeTable(),
+		MaxBytes: DefaultMaxBytes, MaxPayloadSize: DefaultMaxPayloadSize,
+	}
 }
 
 // Predict returns what the pipeline makes of one collector payload: a good

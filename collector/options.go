@@ -12,10 +12,11 @@ import (
 const (
 	// DefaultAddr listens on a free loopback port.
 	DefaultAddr = "127.0.0.1:0"
-	// DefaultMaxPayloadSize is stream collector 3.4.0's networking.maxPayloadSize
-	// (1 MiB): a collector payload larger than this, measured as the collector
-	// measures it, becomes a size_violation bad row.
-	DefaultMaxPayloadSize = 1048576
+	// DefaultMaxPayloadSize is the size limit adapter.Default() predicts
+	// with, the Kinesis, Kafka and NSQ sinks' maxBytes default: a collector
+	// payload larger than this, measured as the collector measures it,
+	// becomes a size_violation bad row.
+	DefaultMaxPayloadSize = adapter.DefaultMaxBytes
 	// DefaultStoreCapacity is how many good events and bad rows together the
 	// store keeps before it drops the oldest.
 	DefaultStoreCapacity = 100000

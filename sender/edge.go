@@ -122,7 +122,7 @@ func edgeCases(opts Options) []edgeCase {
 			contentType: ptr("Application/X-WWW-Form-Urlencoded"), body: ptr(base.String())},
 		{name: "content-type-unparseable", rule: "a content type http4s cannot parse counts as none",
 			contentType: ptr("form-urlencoded"), body: ptr(base.String())},
-		{name: "body-over-limit", rule: "a payload over the sink's maxBytes becomes a size_violation bad row",
+		{name: "body-over-limit", rule: "a payload of at least the sink's maxBytes that the collector cannot split (a form body is not JSON) becomes a size_violation bad row",
 			contentType: &formType, body: ptr(base.String() + "&padding=" + pad)},
 
 		// Adapter checks, in enrich's order.

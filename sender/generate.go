@@ -75,8 +75,8 @@ type Options struct {
 }
 
 // DefaultMaxBodyBytes is the maxBytes default of the stream collector's
-// Kinesis, Kafka and NSQ sinks (examples/config.*.extended.hocon).
-const DefaultMaxBodyBytes = 1000000
+// Kinesis, Kafka and NSQ sinks, the limit adapter.Default() predicts with.
+const DefaultMaxBodyBytes = adapter.DefaultMaxBytes
 
 // Shard is part I of N of a plan, I from 1 to N. Realistic plans are split
 // by service, so each service's history stays whole and in order on one
