@@ -86,12 +86,10 @@ type Progress struct {
 // accounting adds up the attempts of one run. Only the run's result loop
 // touches it.
 type accounting struct {
-	policy  RetryPolicy
-	metrics vegeta.Metrics
-	report  Report
-	// consecutive counts the failed attempts since the last 200.
-	consecutive int
-	progress    *Progress
+	policy   RetryPolicy
+	metrics  vegeta.Metrics
+	report   Report
+	progress *Progress
 }
 
 func newAccounting(policy RetryPolicy, progress *Progress) *accounting {
@@ -127,19 +125,19 @@ func (a *accounting) attempt(res *vegeta.Result) (ok bool, kind ErrorKind) {
 
 	// StatusGator expects exactly 200; anything else is a failed attempt.
 	if res.Code == 200 {
-		a.consecutive = 0
 		a.report.Succeeded++
 		a.progress.Succeeded.Add(1)
 		return true, ""
 	}
-	a.consecutive++
 	a.progress.Failed.Add(1)
 	return false, kind
 }
 
-// disabled reports whether the failures so far disable the integration.
-func (a *accounting) disabled() bool {
-	return a.policy.DisableAfter > 0 && a.consecutive >= a.policy.DisableAfter
+// disables reports whether a failed attempt disables the integration:
+// attempt is the attempt's number within its delivery, and every earlier
+// attempt of a delivery failed, since a 200 ends the delivery.
+func (a *accounting) disables(succeeded bool, attempt int) bool {
+	return !succeeded && a.policy.DisableAfter > 0 && attempt >= a.policy.DisableAfter
 }
 
 // close fills the aggregate figures from vegeta's metrics.

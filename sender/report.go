@@ -18,8 +18,9 @@ const (
 	StopDone StopReason = "done"
 	// StopCanceled means the context was canceled (Ctrl-C in the CLI).
 	StopCanceled StopReason = "canceled"
-	// StopDisabled means the retry policy's consecutive failures disabled
-	// the integration, as StatusGator does.
+	// StopDisabled means one delivery failed as many attempts as the retry
+	// policy's DisableAfter, which disables the integration as StatusGator
+	// does.
 	StopDisabled StopReason = "disabled"
 )
 

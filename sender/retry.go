@@ -13,9 +13,13 @@ import (
 // 24 days with delays growing from seconds to more than a day; five failed
 // attempts to get a 200 disable the integration. sgkit fills in the rest:
 // delays double from two seconds (2 s, 4 s, ... about 12 days, 24.3 days in
-// all), and the five failed attempts are consecutive across the whole
-// integration, one run being one dashboard's webhook. A failure on a
-// request that later gets its 200 still counts; any 200 resets the count.
+// all), and the five failed attempts are those of one delivery (one status
+// change): the integration is disabled when a delivery's fifth attempt
+// fails, so its retries after the fourth never go out. StatusGator sends
+// one delivery per status change, minutes apart, so failures of different
+// deliveries are not counted together; this also makes the outcome depend
+// only on the collector's answers, not on the worker count or the delay
+// scale.
 type RetryPolicy struct {
 	// Retries is the number of attempts after the first one; 0 disables
 	// retries.
@@ -26,8 +30,9 @@ type RetryPolicy struct {
 	// Scale multiplies every delay, so tests can run the schedule in
 	// milliseconds; 1 is real time.
 	Scale float64
-	// DisableAfter is the number of consecutive failed attempts after which
-	// the integration is disabled and the run stops; 0 never disables.
+	// DisableAfter is the number of failed attempts of one delivery after
+	// which the integration is disabled and the run stops; 0 never
+	// disables.
 	DisableAfter int
 	// RetryConnectionErrors also retries attempts that got no HTTP response
 	// (refused, reset, timed out). StatusGator retries only the others.

@@ -122,6 +122,7 @@ func (s *Sender) run(ctx context.Context, src Source, record func(seq int, rr Re
 		reason:       StopDone,
 	}
 	l.loop(ctx, mainResults)
+	l.dropUnsent()
 
 	plan.stop()
 	srcErr := plan.sourceErr()
@@ -229,7 +230,7 @@ func (l *resultLoop) handle(res *vegeta.Result) {
 		l.acct.report.Requests++
 	}
 	succeeded, kind := l.acct.attempt(res)
-	if l.acct.disabled() {
+	if l.acct.disables(succeeded, attempt) {
 		l.stop(StopDisabled)
 	}
 	if !l.plan.keep {
@@ -314,6 +315,16 @@ func (l *resultLoop) dropPending() {
 		l.finish(r.seq)
 	}
 	l.pending = nil
+}
+
+// dropUnsent ends the requests whose retry was in a wave the run stopped
+// before the wave sent it: vegeta's Attacker.Stop returns no result for a
+// target it did not send.
+func (l *resultLoop) dropUnsent() {
+	for seq, rr := range l.state {
+		rr.RetryPending = true
+		l.finish(seq)
+	}
 }
 
 // countPacer sends its hits at once and stops after that many. vegeta's

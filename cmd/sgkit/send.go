@@ -60,7 +60,7 @@ func (f *sendFlags) register(fs *flag.FlagSet, defaultRetries string) {
 	fs.IntVar(&f.workers, "workers", vegeta.DefaultWorkers, "`number` of concurrent workers (the initial number when --rate is above 0)")
 	fs.IntVar(&f.maxWorkers, "max-workers", 0, "maximum `number` of workers vegeta may add to hold --rate; 0 means no limit")
 	fs.DurationVar(&f.timeout, "timeout", vegeta.DefaultTimeout, "per-attempt timeout as a `duration`, e.g. 5s")
-	fs.StringVar(&f.retries, "retries", defaultRetries, "retry `policy`: statusgator (20 retries from 2s doubling, disabled after 5 consecutive failures) or none")
+	fs.StringVar(&f.retries, "retries", defaultRetries, "retry `policy`: statusgator (20 retries from 2s doubling, the run stops when one request's fifth attempt fails) or none")
 	fs.Float64Var(&f.retryScale, "retry-scale", 1, "`factor` applied to every retry delay, e.g. 0.001 to run the schedule in milliseconds")
 	fs.StringVar(&f.reportFile, "report", "", "write the JSON report to `file`")
 	fs.StringVar(&f.resultsFile, "results", "", "write every attempt in vegeta's gob results encoding to `file`, for vegeta report and vegeta plot")
@@ -289,7 +289,7 @@ func finish(logger *slog.Logger, name string, stdout, stderr io.Writer, rep *sen
 	logger.Info(name+" stopped", "reason", rep.Stopped, "requests", rep.Requests,
 		"succeeded", rep.Succeeded, "failed", rep.Failed, "retries", rep.Retries)
 	if rep.Stopped == sender.StopDisabled {
-		logger.Warn("integration disabled: consecutive failed attempts reached the retry policy's limit; later requests were not sent")
+		logger.Warn("integration disabled: one request failed five attempts; later requests and retries were not sent")
 	}
 	code := exitOK
 	if runErr != nil {
