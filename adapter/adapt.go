@@ -153,6 +153,9 @@ func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
 		return Prediction{}, err
 	}
 	cp.Path = routed
+	if err := checkBodyCharset(*cp); err != nil {
+		return Prediction{}, err
+	}
 	// The collector measures the payload before it sinks it (Service.sinkEvent).
 	if tooBig, err := p.sizeViolation(*cp); tooBig != nil || err != nil {
 		if err != nil {

@@ -148,9 +148,9 @@ func unitsToString(u []uint16) string {
 // bytes: http4s bodyText (0.23) decodes with fs2's UTF-8 decoder, which
 // drops a leading byte order mark (EF BB BF) and then builds Java strings
 // (JavaUTF8).
-// TODO: http4s decodes with the charset the Content-Type header names, but
-// sgkit always decodes UTF-8. Any charset parameter already fails enrich's
-// content-type check, so only the body quoted in that bad row can differ.
+// http4s decodes with the charset the Content-Type header names instead,
+// and can reject the body (no event at all) or read other text. Predict
+// returns an error for such a body (checkBodyCharset).
 func DecodeBody(raw []byte) string {
 	if len(raw) >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF {
 		raw = raw[3:]

@@ -130,6 +130,14 @@ var _ = Describe("sgkit predict", func() {
 		Expect(stderr).To(ContainSubstring(`"0001-01-01T00:00:00Z"`))
 	})
 
+	It("exits 2 naming a charset the body cannot be read in", func() {
+		code, out, stderr := predictCmd("service_name=Caf\xc3\xa9",
+			"--content-type", "application/x-www-form-urlencoded; charset=US-ASCII", "-")
+		Expect(code).To(Equal(exitUsage))
+		Expect(out).To(BeEmpty())
+		Expect(stderr).To(ContainSubstring("charset US-ASCII"))
+	})
+
 	It("exits 2 for contradicting content-type flags", func() {
 		code, _, stderr := predictCmd(cloudflare, "--no-content-type", "--content-type", "text/plain", "-")
 		Expect(code).To(Equal(exitUsage))
