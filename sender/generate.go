@@ -55,8 +55,9 @@ type Options struct {
 	// SyntheticDuplicates is the probability, from 0 to 1, that a request
 	// reuses its service's previous eid with a new status change.
 	SyntheticDuplicates float64
-	// Start anchors the status histories; the zero time means now. Each
-	// service's first change lies up to seven days before Start. A given
+	// Start anchors the status histories; the zero time means now. Every
+	// occurred_at lies before Start, the plan's changes spread back from
+	// it over about Count x 27 s / (Services / 100), 30 days at most. A given
 	// Start is also the processing time in predicted bad rows, so that the
 	// whole plan, predictions included, is reproducible.
 	Start time.Time
@@ -72,6 +73,12 @@ type Options struct {
 	// MaxBodyBytes is the collector's payload limit the edge case
 	// "body-over-limit" exceeds; zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int
+	// Horizon bounds an unbounded realistic plan (Count 0): the most
+	// requests this generator (this shard) is expected to return. The
+	// timeline is laid back from Start over enough plan positions for
+	// that many with a wide margin, and Next fails once they run out.
+	// Zero means DefaultHorizon. Ignored when Count is set.
+	Horizon int
 }
 
 // DefaultMaxBodyBytes is the maxBytes default of the stream collector's
@@ -114,6 +121,8 @@ type Generator struct {
 	schedule *rand.Rand
 	services map[int]*serviceState
 	edge     []edgeCase
+	// timeline gives each plan position the instant of its change.
+	timeline *timeline
 	position int
 	// aid is the escaped run id of the aid tag.
 	aid string
@@ -152,6 +161,9 @@ func NewGenerator(opts Options) (*Generator, error) {
 	if !fixedStart {
 		opts.Start = time.Now()
 	}
+	if opts.Horizon == 0 {
+		opts.Horizon = DefaultHorizon
+	}
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -182,6 +194,12 @@ func NewGenerator(opts Options) (*Generator, error) {
 	g.schedule = rand.New(rand.NewSource(opts.Seed))
 	if opts.Corpus == CorpusEdge {
 		g.edge = edgeCases(opts)
+	} else {
+		length := opts.Count
+		if length == 0 {
+			length = g.horizonPositions()
+		}
+		g.timeline = newTimeline(opts.Seed, opts.Start, length, opts.Services)
 	}
 	return g, nil
 }
@@ -196,6 +214,9 @@ func (o Options) check() error {
 	case CorpusRealistic, CorpusEdge:
 	default:
 		return fmt.Errorf("invalid corpus %q: use realistic or edge", o.Corpus)
+	}
+	if o.Horizon < 0 {
+		return fmt.Errorf("invalid horizon %d: use 0 (the default) or more requests", o.Horizon)
 	}
 	if o.Count < 0 {
 		return fmt.Errorf("invalid count %d: use 0 or more", o.Count)
@@ -229,9 +250,13 @@ func (g *Generator) Next() (Request, error) {
 		index := g.position
 		g.position++
 
-		// Both draws happen at every position, in every shard.
+		// These draws happen at every position, in every shard.
 		pick := g.schedule.Float64() * g.cumulative[len(g.cumulative)-1]
 		dup := g.schedule.Float64()
+		at, err := g.timeline.next()
+		if err != nil {
+			return Request{}, err
+		}
 		s := sort.SearchFloat64s(g.cumulative, pick)
 		if s == len(g.catalog) {
 			s--
@@ -239,9 +264,31 @@ func (g *Generator) Next() (Request, error) {
 		if !g.opts.Shard.owns(s) {
 			continue
 		}
-		return g.realistic(index, s, dup)
+		return g.realistic(index, s, dup, at)
 	}
 }
+
+// horizonPositions returns the plan positions an unbounded plan's
+// timeline needs for Horizon requests of this shard. A shard owns only its
+// services' share of the positions; half as many again plus a thousand
+// covers the random variation of that share.
+func (g *Generator) horizonPositions() int {
+	share := 1.0
+	if !g.opts.Shard.whole() {
+		owned := 0.0
+		for k, svc := range g.catalog {
+			if g.opts.Shard.owns(k) {
+				owned += svc.Weight
+			}
+		}
+		share = owned / g.cumulative[len(g.cumulative)-1]
+	}
+	return int(float64(g.opts.Horizon)/share*1.5) + 1000
+}
+
+// DefaultHorizon is the Horizon of an unbounded plan when Options leaves it
+// zero: about 16.8 million requests, 4.6 hours at 1000 requests per second.
+const DefaultHorizon = 1 << 24
 
 // Generate returns the whole bounded plan (or the shard's part).
 func Generate(opts Options) ([]Request, error) {
@@ -271,13 +318,13 @@ func (g *Generator) state(s int) *serviceState {
 		// Each service draws from its own faker, so its history does not
 		// depend on which other services share the shard.
 		faker := gofakeit.NewUnlocked(mix(g.opts.Seed, int64(s)))
-		st = &serviceState{faker: faker, history: newHistory(g.catalog[s], faker, g.opts.Start)}
+		st = &serviceState{faker: faker, history: newHistory(g.catalog[s], faker)}
 		g.services[s] = st
 	}
 	return st
 }
 
-func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
+func (g *Generator) realistic(index, s int, dup float64, at time.Time) (Request, error) {
 	st := g.state(s)
 	natural := dup < g.opts.NaturalDuplicates
 	synthetic := !natural && dup < g.opts.NaturalDuplicates+g.opts.SyntheticDuplicates
@@ -299,7 +346,7 @@ func (g *Generator) realistic(index, s int, dup float64) (Request, error) {
 	}
 	// About one v3 webhook in seven is an early warning signal.
 	earlyWarning := format == FormatV3 && st.faker.Rand.Intn(7) == 0
-	change := st.history.next(earlyWarning, format == FormatV1)
+	change := st.history.next(at, earlyWarning, format == FormatV1)
 	eid := newUUID(st.faker.Rand)
 
 	r := Request{

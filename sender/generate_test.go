@@ -149,14 +149,60 @@ var _ = Describe("status histories", func() {
 		Expect(len(services)).To(BeNumerically(">", 36))
 	})
 
-	It("anchors occurred_at at the start instant", func() {
-		for _, r := range reqs()[:100] {
-			at, err := time.Parse(time.RFC3339, formOf(r).Get("occurred_at"))
-			Expect(err).NotTo(HaveOccurred())
-			Expect(at).To(BeTemporally(">", fixedStart.Add(-8*24*time.Hour)))
+	DescribeTable("keeps every occurred_at at or before the start instant",
+		func(format sender.Format, count, services int) {
+			// A webhook reports a change that already happened: no
+			// occurred_at may lie after the collector_tstamp (the start).
+			plan := generate(sender.Options{Seed: 11, Count: count, Format: format, Services: services, SkipPredictions: true})
+			Expect(plan).To(HaveLen(count))
+			for _, r := range plan {
+				at := occurredAt(r)
+				Expect(at).NotTo(BeTemporally(">", fixedStart), "request %s", r.Name)
+				Expect(at).To(BeTemporally(">=", fixedStart.Add(-31*24*time.Hour)), "request %s", r.Name)
+			}
+		},
+		Entry("v1, 10 000 requests", sender.FormatV1, 10000, 100),
+		Entry("mixed, 10 000 requests", sender.FormatMixed, 10000, 100),
+		Entry("v1, 50 000 requests over 3 services (30-day cap)", sender.FormatV1, 50000, 3),
+	)
+
+	It("ends an unbounded plan after its horizon, before the start instant", func() {
+		gen, err := sender.NewGenerator(sender.Options{Seed: 2, Start: fixedStart, Horizon: 500, Shard: sender.Shard{I: 2, N: 3}, SkipPredictions: true})
+		Expect(err).NotTo(HaveOccurred())
+		n := 0
+		for {
+			r, err := gen.Next()
+			if err != nil {
+				Expect(err).To(MatchError(ContainSubstring("Horizon")))
+				break
+			}
+			Expect(occurredAt(r)).NotTo(BeTemporally(">", fixedStart), "request %s", r.Name)
+			n++
 		}
+		Expect(n).To(BeNumerically(">=", 500))
 	})
 })
+
+// occurredAt returns a v1, v2 or v3 request's change instant.
+func occurredAt(r sender.Request) time.Time {
+	GinkgoHelper()
+	var text string
+	switch r.Format {
+	case sender.FormatV1:
+		text = formOf(r).Get("occurred_at")
+	default:
+		var body map[string]any
+		Expect(json.Unmarshal([]byte(*r.Body), &body)).To(Succeed())
+		if v, ok := body["occurred_at"]; ok {
+			text = v.(string)
+		} else {
+			text = body["recorded_at"].(string)
+		}
+	}
+	at, err := time.Parse(time.RFC3339, text)
+	Expect(err).NotTo(HaveOccurred())
+	return at
+}
 
 var _ = Describe("formats", func() {
 	It("encodes v1 byte for byte as enrich's spec body", func() {

@@ -1,7 +1,10 @@
 package sender
 
 import (
+	"errors"
+	"fmt"
 	"math"
+	"math/rand"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -75,41 +78,33 @@ type ComponentStatus struct {
 }
 
 // history is one service's status over time. Each change starts from the
-// status the previous change ended in, and occurred_at only increases.
+// status the previous change ended in. The instants come from the plan's
+// timeline (see timeline), which only moves forward.
 type history struct {
 	service Service
 	faker   *gofakeit.Faker
 	current Status
-	at      time.Time
 }
 
-// historyWindow is how far before the start instant a service's first
-// change may lie, so services do not all begin at the same second.
-const historyWindow = 7 * 24 * time.Hour
-
-// meanGap is the mean time between two changes of one service.
+// meanGap is the mean time between two changes of one service of average
+// weight.
 const meanGap = 45 * time.Minute
 
-func newHistory(service Service, faker *gofakeit.Faker, start time.Time) *history {
+func newHistory(service Service, faker *gofakeit.Faker) *history {
 	h := &history{service: service, faker: faker}
 	h.current = h.drawStatus("")
-	h.at = start.Add(-time.Duration(faker.Rand.Float64() * float64(historyWindow))).Truncate(time.Second)
 	return h
 }
 
-// next returns the service's next change and advances the history. With
-// statusOnly set it skips the incident text, components and offset, which
-// v1 does not send.
-func (h *history) next(earlyWarning, statusOnly bool) StatusChange {
+// next returns the service's next change, which occurred at at, and
+// advances the history. With statusOnly set it skips the incident text,
+// components and offset, which v1 does not send.
+func (h *history) next(at time.Time, earlyWarning, statusOnly bool) StatusChange {
 	f := h.faker
-	// Gaps are exponential: changes cluster during incidents.
-	gap := time.Duration(-math.Log(1-f.Rand.Float64()) * float64(meanGap))
-	h.at = h.at.Add(max(gap, time.Minute)).Truncate(time.Second)
-
 	change := StatusChange{
 		Service:    h.service,
 		Last:       h.current,
-		OccurredAt: h.at.UTC(),
+		OccurredAt: at.UTC(),
 		BoardID:    "Pwg0NMcnNF",
 		BoardName:  "Production",
 		MonitorID:  h.service.ID[5:] + h.service.ID[:5],
@@ -226,3 +221,61 @@ func (h *history) drawComponents(last, current Status) ([]ComponentChange, []Com
 	})
 	return changes, statuses
 }
+
+// timeline gives every request of a plan the instant of its status change.
+// A webhook reports a change that already happened, so every instant is at
+// or before the plan's start (the collector_tstamp of its predictions):
+// the timeline begins the plan's expected span before the start and
+// shortens a gap only when the requests left would otherwise pass it.
+// Gaps between consecutive requests are exponential (changes cluster
+// during incidents) and whole seconds of at least one, so instants
+// increase strictly across the plan and hence per service. Each position
+// draws its gap whether or not its shard owns it, so every shard sees the
+// same instants.
+type timeline struct {
+	rand   *rand.Rand
+	mean   float64 // seconds
+	at     time.Time
+	end    time.Time
+	length int
+	used   int
+}
+
+// maxSpan is the longest time a plan's changes spread over when one
+// second per request allows it.
+const maxSpan = 30 * 24 * time.Hour
+
+// errHorizon is returned once an unbounded plan outgrows its timeline.
+var errHorizon = errors.New("sender: plan passed its horizon")
+
+func newTimeline(seed int64, start time.Time, length, services int) *timeline {
+	mean := meanGap.Seconds() / float64(services)
+	mean = max(1, min(mean, maxSpan.Seconds()/float64(length)))
+	span := max(int64(math.Round(float64(length)*mean)), int64(length))
+	end := start.UTC().Truncate(time.Second)
+	return &timeline{
+		rand:   rand.New(rand.NewSource(mix(seed, timelineStream))),
+		mean:   mean,
+		at:     end.Add(-time.Duration(span) * time.Second),
+		end:    end,
+		length: length,
+	}
+}
+
+// next returns the instant of the plan's next request.
+func (t *timeline) next() (time.Time, error) {
+	if t.used >= t.length {
+		return time.Time{}, fmt.Errorf("%w of %d requests: every occurred_at must lie before the start, so set Options.Horizon to the most requests the run may send", errHorizon, t.length)
+	}
+	t.used++
+	at := t.at
+	gap := max(1, int64(math.Round(-math.Log(1-t.rand.Float64())*t.mean)))
+	// Leave one second for each request after the next one.
+	limit := int64(t.end.Sub(at)/time.Second) - int64(t.length-1-t.used)
+	t.at = at.Add(time.Duration(max(1, min(gap, limit))) * time.Second)
+	return at, nil
+}
+
+// timelineStream is the mix stream of the timeline's gaps, apart from the
+// services' (0 and up) and the edge cases' (-1 and down, one per case).
+const timelineStream = -1 << 40

@@ -57,6 +57,11 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// A load run checks the collector's capacity, not outcomes: predicting
 	// every request would cost more than sending it.
 	opts.SkipPredictions = true
+	if f.rate > 0 {
+		// vegeta's constant pacer sends at most rate x duration first
+		// attempts, so the plan's timeline fits the run; +1 for rounding.
+		opts.Horizon = int(float64(f.rate)*duration.Seconds()) + 1
+	}
 	s, err := f.sender()
 	if err != nil {
 		fmt.Fprintf(stderr, "sgkit load: %v\n", err)

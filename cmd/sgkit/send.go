@@ -54,7 +54,7 @@ func (f *sendFlags) register(fs *flag.FlagSet, defaultRetries string) {
 	fs.StringVar(&f.runID, "run-id", "", "run `id` sent as aid (default: sgkit-<seed>)")
 	fs.Float64Var(&f.natural, "natural-duplicates", 0, "`probability` (0 to 1) that a request repeats its service's previous one byte for byte")
 	fs.Float64Var(&f.synthetic, "synthetic-duplicates", 0, "`probability` (0 to 1) that a request reuses its service's previous eid with a new body")
-	fs.StringVar(&f.start, "start", "", "anchor `time` of the status histories, RFC 3339, e.g. 2026-01-02T15:04:05Z; each service's first change lies up to 7 days before it (default: now)")
+	fs.StringVar(&f.start, "start", "", "anchor `time` of the status histories, RFC 3339, e.g. 2026-01-02T15:04:05Z; every occurred_at lies at or before it, the plan spread over up to 30 days back (default: now)")
 	fs.IntVar(&f.services, "services", sender.DefaultServices, "`number` of services in the catalog")
 	fs.StringVar(&f.shard, "shard", "", "send only part `i/n` of the plan, e.g. 2/3, with the same --seed on every machine; shards never share a request")
 	fs.IntVar(&f.workers, "workers", vegeta.DefaultWorkers, "`number` of concurrent workers (the initial number when --rate is above 0)")
