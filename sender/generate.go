@@ -215,6 +215,11 @@ func (o Options) check() error {
 	default:
 		return fmt.Errorf("invalid corpus %q: use realistic or edge", o.Corpus)
 	}
+	if o.NoTag && o.SyntheticDuplicates > 0 {
+		// A synthetic duplicate is a request that reuses an eid; untagged
+		// requests carry none, so it would be an ordinary new request.
+		return fmt.Errorf("invalid synthetic duplicate probability %g with NoTag: a synthetic duplicate reuses the eid tag, so set SyntheticDuplicates to 0 or tag the requests", o.SyntheticDuplicates)
+	}
 	if o.Horizon < 0 {
 		return fmt.Errorf("invalid horizon %d: use 0 (the default) or more requests", o.Horizon)
 	}

@@ -96,6 +96,8 @@ var _ = Describe("Generate", func() {
 		Expect(err).To(MatchError(ContainSubstring("their sum at most 1")))
 		_, err = sender.Generate(sender.Options{Count: 1, Services: 2, Shard: sender.Shard{I: 1, N: 3}})
 		Expect(err).To(MatchError(ContainSubstring("at most 2 shards")))
+		_, err = sender.Generate(sender.Options{Count: 1, NoTag: true, SyntheticDuplicates: 0.2})
+		Expect(err).To(MatchError(ContainSubstring("synthetic duplicate probability 0.2 with NoTag")))
 		_, err = sender.Generate(sender.Options{})
 		Expect(err).To(MatchError(ContainSubstring("Generate needs a bounded plan")))
 	})

@@ -104,6 +104,9 @@ func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
 	if f.natural < 0 || f.natural > 1 || f.synthetic < 0 || f.synthetic > 1 || f.natural+f.synthetic > 1 {
 		return opts, badFlag("invalid --natural-duplicates %g or --synthetic-duplicates %g: each must be 0 to 1 and their sum at most 1", f.natural, f.synthetic)
 	}
+	if f.noTag && f.synthetic > 0 {
+		return opts, badFlag("--no-tag and --synthetic-duplicates %g conflict: a synthetic duplicate reuses the eid tag that --no-tag leaves out; drop one of them", f.synthetic)
+	}
 	if f.services < 1 {
 		return opts, badFlag("invalid --services %d: use 1 or more", f.services)
 	}

@@ -95,6 +95,19 @@ var _ = Describe("sgkit send", func() {
 		Entry("unknown flag", "-bogus", "-bogus"),
 	)
 
+	It("rejects --no-tag with --synthetic-duplicates, naming both", func() {
+		for _, cmd := range [][]string{{"send", "--dump", "-n", "5"}, {"load", "--rate", "10", "--duration", "1s"}} {
+			server, hits := countingSink(200)
+			args := append(cmd, "--collector", server.URL, "--no-tag", "--synthetic-duplicates", "0.2")
+			code, stdout, stderr := runSgkit(args...)
+			Expect(code).To(Equal(exitUsage), cmd[0])
+			Expect(stdout).To(BeEmpty())
+			Expect(stderr).To(ContainSubstring("--no-tag"))
+			Expect(stderr).To(ContainSubstring("--synthetic-duplicates 0.2"))
+			Expect(hits.Load()).To(BeZero())
+		}
+	})
+
 	It("asks for --collector when it is missing", func() {
 		code, _, stderr := runSgkit("send", "-n", "1")
 		Expect(code).To(Equal(exitUsage))
