@@ -1,10 +1,6 @@
 package collector
 
 import (
-	"encoding/json"
-	"fmt"
-	"time"
-
 	"github.com/sgkit/sgkit/adapter"
 )
 
@@ -21,15 +17,6 @@ func storedContentType(header *string) *string {
 		return nil
 	}
 	return &s
-}
-
-// sizeViolation builds the bad row stream collector 3.4.0 writes for a
-// payload above maxPayloadSize (SplitBatch.splitAndSerializePayload): the
-// limit, the actual size, and the payload's Thrift toString.
-func sizeViolation(cp adapter.CollectorPayload, size int, limit int64, now time.Time) (json.RawMessage, error) {
-	msg := fmt.Sprintf("Payload exceeds max size of %d. Actual length: %d", limit, size)
-	row := adapter.NewSizeViolation(adapter.SgkitProcessor(), now, int(limit), size, msg, adapter.ThriftString(cp))
-	return adapter.MarshalCirce(row)
 }
 
 // querystringPairs splits a raw query string into Micro's "name=value"

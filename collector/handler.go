@@ -102,7 +102,12 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, log: cfg.logger, predictor: cfg.predictor, src: defaultSource, store: newStore(cfg.capacity)}
 	if h.predictor == nil {
-		h.predictor = adapter.Default()
+		// The limit is the sink's maxBytes; the model then writes the
+		// size_violation the collector writes, message included.
+		p := adapter.Default()
+		p.MaxBytes = int(cfg.maxPayloadSize)
+		p.MaxPayloadSize = max(p.MaxPayloadSize, cfg.maxPayloadSize)
+		h.predictor = p
 	}
 	return h, nil
 }

@@ -69,11 +69,13 @@ func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }
 
-// WithMaxPayloadSize sets the size limit in bytes of one collector payload,
-// measured like the collector does: the Thrift-serialised CollectorPayload,
-// body and headers included. A larger payload is stored as a size_violation
-// bad row and still gets 200. A request body above twice the limit gets 413
-// and is not stored, like the collector's dropPayloadSize.
+// WithMaxPayloadSize sets the sink's maxBytes: the size limit in bytes of
+// one collector payload, measured like the collector does, as the
+// Thrift-serialised CollectorPayload with body and headers. A payload of at
+// least this size is stored as the size_violation bad row stream collector's
+// SplitBatch writes, and still gets 200. A request body above twice the
+// limit gets 413 and is not stored, like the collector's dropPayloadSize.
+// It applies to the default model only, not to one set with WithPredictor.
 func WithMaxPayloadSize(bytes int64) Option {
 	return func(c *config) { c.maxPayloadSize = bytes }
 }

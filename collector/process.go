@@ -26,8 +26,8 @@ const (
 	sentenceSize = "Collector payload exceeds the maximum size; the collector wrote this bad row, not enrich."
 )
 
-// process runs one collector payload through the size check and the model
-// and stores the outcome. cookieSent reports whether the request carried the
+// process runs one collector payload through the model, whose size check
+// is the collector's, and stores the outcome. cookieSent reports whether the request carried the
 // network user id cookie; logs record that, never the id itself.
 func (h *Handler) process(cp adapter.CollectorPayload, cookieSent bool) {
 	stored := storedContentType(cp.ContentType)
@@ -35,15 +35,6 @@ func (h *Handler) process(cp adapter.CollectorPayload, cookieSent bool) {
 	if stored != nil {
 		cp.Headers = append(slices.Clip(cp.Headers), *stored)
 	}
-	// NOTE: sgkit uses one limit for the collector's sink maxBytes and its
-	// maxPayloadSize. At exactly the limit the collector would try to split
-	// the payload and write a different size_violation message, which sgkit
-	// does not model: such a payload is kept.
-	if size := adapter.ThriftSize(cp); int64(size) > h.cfg.maxPayloadSize {
-		h.storeSizeViolation(cp, stored, size)
-		return
-	}
-
 	pred, err := h.predictor.Predict(cp)
 	if err != nil {
 		h.outsideModel.Add(1)
@@ -119,6 +110,10 @@ func (h *Handler) badRecord(pred adapter.Prediction, cp adapter.CollectorPayload
 	switch badRowType(pred.BadRow.Schema) {
 	case "adapter_failures":
 		be.Errors = []string{sentenceAdapter, string(badRow)}
+	case "size_violation":
+		// The collector wrote it, so enrich never saw the payload; Micro
+		// keeps the payload here so that a run can still match the row.
+		be.Errors = []string{sentenceSize, string(badRow)}
 	case "collector_payload_format_violation":
 		// ThriftLoader failed, so Micro has neither payload nor raw event.
 		be.Errors = []string{sentenceThrift, string(badRow)}
@@ -134,24 +129,6 @@ func (h *Handler) badRecord(pred adapter.Prediction, cp adapter.CollectorPayload
 		}
 	}
 	return h.encodeBad(be, mcp)
-}
-
-func (h *Handler) storeSizeViolation(cp adapter.CollectorPayload, stored *string, size int) {
-	badRow, err := sizeViolation(cp, size, h.cfg.maxPayloadSize, h.cfg.now())
-	if err == nil {
-		be := micro.BadEvent{RawEvent: json.RawMessage("null"), Errors: []string{sentenceSize, string(badRow)}}
-		var rec record
-		rec, err = h.encodeBad(be, h.microCollectorPayload(cp, stored))
-		if err == nil {
-			h.store.add(rec)
-		}
-	}
-	if err != nil {
-		h.log.Error("store size_violation", "path", cp.Path, "err", err)
-		return
-	}
-	h.log.Info("payload above the maximum size stored as size_violation",
-		"path", cp.Path, "size_bytes", size, "limit_bytes", h.cfg.maxPayloadSize)
 }
 
 // encodeBad encodes be with mcp as its collector payload (null when nil).

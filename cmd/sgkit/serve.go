@@ -30,8 +30,8 @@ func serve(signals <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:9090", "`host:port` to listen on; use 0.0.0.0:9090 to accept other hosts")
 	maxBody := fs.Int64("max-body", collector.DefaultMaxPayloadSize,
-		"maximum collector payload size in `BYTES` (Thrift-serialised, as the Snowplow collector measures it); "+
-			"a larger payload is stored as a size_violation bad row, a body above twice this is answered 413")
+		"the sink's maxBytes in `BYTES`: a collector payload this size or larger (Thrift-serialised, as the Snowplow "+
+			"collector measures it) is stored as a size_violation bad row; a body above twice this is answered 413")
 	capacity := fs.Int("store-capacity", collector.DefaultStoreCapacity,
 		"number of good events and bad rows kept in memory; past it the oldest is dropped and counted")
 	requestTimeout := fs.Duration("request-timeout", collector.DefaultRequestTimeout,
