@@ -28,6 +28,10 @@ const (
 // count requests; Attempts, Retries, Responses2xx, Statuses and Errors
 // count HTTP attempts.
 type Report struct {
+	// Seed and Start are the generator's seed and start instant, which
+	// reproduce the plan; the caller that built the plan sets them.
+	Seed  int64     `json:"seed"`
+	Start time.Time `json:"start"`
 	// Requests counts the requests sent at least once.
 	Requests int `json:"requests"`
 	// Succeeded counts the requests that got a 200.

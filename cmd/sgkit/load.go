@@ -54,6 +54,7 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
 		return exitUsage
 	}
+	logPlan(logger, "load", opts)
 	// A load run checks the collector's capacity, not outcomes: predicting
 	// every request would cost more than sending it.
 	opts.SkipPredictions = true
@@ -95,7 +96,7 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptContext()
 	defer cancel()
 	logger.Info("load started", "collector", s.Collector.Redacted(), "rate", f.rate, "duration", *duration,
-		"workers", f.workers, "seed", opts.Seed, "shard", describeShard(opts.Shard), "format", opts.Format)
+		"workers", f.workers, "shard", describeShard(opts.Shard), "format", opts.Format)
 	total := int64(-1)
 	if f.rate > 0 {
 		total = int64(float64(f.rate) * duration.Seconds())
@@ -103,5 +104,6 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	stopBar := startProgress(stderr, total, s.Progress)
 	rep, runErr := s.Run(ctx, gen)
 	stopBar()
+	rep.Seed, rep.Start = opts.Seed, opts.Start
 	return finish(logger, "load", stdout, stderr, &rep, runErr, out)
 }

@@ -91,6 +91,12 @@ func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
 	if !seedSet {
 		opts.Seed = time.Now().UnixNano()
 	}
+	if f.start == "" {
+		// The start is in every body (occurred_at) and prediction
+		// (collector_tstamp), so it is fixed here and printed with the
+		// seed: both reproduce the run. Milliseconds, as collector_tstamp.
+		opts.Start = time.Now().UTC().Truncate(time.Millisecond)
+	}
 	switch opts.Format {
 	case sender.FormatV1, sender.FormatV2, sender.FormatV3, sender.FormatMixed:
 	default:
@@ -241,6 +247,7 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts.Count = 0
 	}
 
+	logPlan(logger, "send", opts)
 	if *dump {
 		reqs, err := sender.Generate(opts)
 		if err != nil {
@@ -279,11 +286,18 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptContext()
 	defer cancel()
 	logger.Info("send started", "collector", s.Collector.Redacted(), "requests", len(reqs),
-		"seed", opts.Seed, "format", opts.Format, "corpus", opts.Corpus, "tagged", !opts.NoTag)
+		"format", opts.Format, "corpus", opts.Corpus, "tagged", !opts.NoTag)
 	stopBar := startProgress(stderr, int64(len(reqs)), s.Progress)
 	rep, runErr := s.Send(ctx, reqs)
 	stopBar()
+	rep.Seed, rep.Start = opts.Seed, opts.Start
 	return finish(logger, "send", stdout, stderr, &rep, runErr, out)
+}
+
+// logPlan logs the seed and start instant of every run, --dump included:
+// with them, --seed and --start repeat the plan byte for byte.
+func logPlan(logger *slog.Logger, name string, opts sender.Options) {
+	logger.Info(name+" plan", "seed", opts.Seed, "start", opts.Start.Format(time.RFC3339Nano))
 }
 
 // finish logs the end of a run, writes its outputs and returns the exit

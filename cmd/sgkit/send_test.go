@@ -10,8 +10,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -65,6 +67,38 @@ var _ = Describe("sgkit send", func() {
 		_, first, _ := runSgkit(args...)
 		_, second, _ := runSgkit(args...)
 		Expect(first).To(Equal(second))
+	})
+
+	It("prints the random seed and start, which repeat the dump", func() {
+		code, first, stderr := runSgkit("send", "--dump", "-n", "5")
+		Expect(code).To(Equal(exitOK), stderr)
+		m := regexp.MustCompile(`seed=(-?\d+) start=(\S+)`).FindStringSubmatch(stderr)
+		Expect(m).NotTo(BeNil(), stderr)
+		code, second, stderr := runSgkit("send", "--dump", "-n", "5", "--seed", m[1], "--start", m[2])
+		Expect(code).To(Equal(exitOK), stderr)
+		Expect(second).To(Equal(first))
+	})
+
+	It("puts the seed and start in the report", func() {
+		server, _ := countingSink(200)
+		reportFile := filepath.Join(GinkgoT().TempDir(), "report.json")
+		code, _, stderr := runSgkit("send", "--collector", server.URL, "-n", "2", "--report", reportFile)
+		Expect(code).To(Equal(exitOK), stderr)
+		m := regexp.MustCompile(`seed=(-?\d+) start=(\S+)`).FindStringSubmatch(stderr)
+		Expect(m).NotTo(BeNil(), stderr)
+		raw, err := os.ReadFile(reportFile)
+		Expect(err).NotTo(HaveOccurred())
+		var report struct {
+			Seed  json.Number `json:"seed"`
+			Start string      `json:"start"`
+		}
+		Expect(json.Unmarshal(raw, &report)).To(Succeed())
+		Expect(report.Seed.String()).To(Equal(m[1]))
+		start, err := time.Parse(time.RFC3339Nano, m[2])
+		Expect(err).NotTo(HaveOccurred())
+		reported, err := time.Parse(time.RFC3339Nano, report.Start)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(reported.Equal(start)).To(BeTrue(), "report %s, log %s", report.Start, m[2])
 	})
 
 	It("dumps one line per rule of the edge corpus", func() {
