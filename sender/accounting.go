@@ -75,6 +75,10 @@ type RequestResult struct {
 
 // Progress holds counters a caller may read while a run goes on.
 type Progress struct {
+	// Completed counts the requests that are done: answered 200, out of
+	// retries, or ended by the run's stop. It never exceeds the plan's
+	// length, unlike Attempts.
+	Completed atomic.Uint64
 	// Attempts counts the attempts that have completed.
 	Attempts atomic.Uint64
 	// Succeeded counts the requests that got a 200.

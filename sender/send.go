@@ -235,6 +235,7 @@ func (l *resultLoop) handle(res *vegeta.Result) {
 	}
 	if !l.plan.keep {
 		// Nothing to retry and no per-request results: the counts are all.
+		l.acct.progress.Completed.Add(1)
 		return
 	}
 
@@ -259,6 +260,7 @@ func (l *resultLoop) handle(res *vegeta.Result) {
 }
 
 func (l *resultLoop) finish(seq int) {
+	l.acct.progress.Completed.Add(1)
 	if rr := l.state[seq]; rr != nil && l.record != nil {
 		l.record(seq, *rr)
 	}

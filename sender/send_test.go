@@ -510,6 +510,20 @@ var _ = Describe("Sender", func() {
 		}
 		Expect(codes).To(Equal(map[uint16]int{500: 5, 200: 5}))
 		Expect(progress.Attempts.Load()).To(BeEquivalentTo(rep.Attempts))
+		// The progress bar counts requests: five, not the ten attempts.
+		Expect(progress.Completed.Load()).To(BeEquivalentTo(5))
+	})
+
+	It("counts completed requests in the progress of an unbounded run", func() {
+		stub := newStub(answer(200))
+		gen, err := sender.NewGenerator(sender.Options{Seed: 4, Count: 20, SkipPredictions: true})
+		Expect(err).NotTo(HaveOccurred())
+		progress := &sender.Progress{}
+		s := &sender.Sender{Collector: stub.url(), Workers: 2, Progress: progress}
+		rep, err := s.Run(context.Background(), gen)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Requests).To(Equal(20))
+		Expect(progress.Completed.Load()).To(BeEquivalentTo(20))
 	})
 
 	It("rejects a bad collector URL with the fix", func() {

@@ -409,14 +409,17 @@ func interruptContext() (context.Context, context.CancelFunc) {
 const progressDelay = 2 * time.Second
 
 // startProgress shows a progress bar on stderr, when stderr is a terminal
-// and the run lasts longer than progressDelay. total is the expected
-// number of attempts, -1 when unknown. It returns the function that
-// removes the bar.
+// and the run lasts longer than progressDelay. total is the number of
+// requests in the plan, -1 when unknown. The bar counts completed
+// requests, not attempts, so retries cannot take it past total, and its
+// rate and elapsed time come from the run's start, not from the moment the
+// bar appears. It returns the function that removes the bar.
 func startProgress(stderr io.Writer, total int64, progress *sender.Progress) func() {
 	file, ok := stderr.(*os.File)
 	if !ok || !isTerminal(file) {
 		return func() {}
 	}
+	started := time.Now()
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -426,12 +429,14 @@ func startProgress(stderr io.Writer, total int64, progress *sender.Progress) fun
 			return
 		case <-time.After(progressDelay):
 		}
+		// progressbar's own rate and times start when the bar is created,
+		// two seconds into the run, so they are turned off.
 		bar := progressbar.NewOptions64(total,
 			progressbar.OptionSetWriter(file),
-			progressbar.OptionSetDescription("attempts"),
 			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("req"),
+			progressbar.OptionSetElapsedTime(false),
+			progressbar.OptionSetPredictTime(false),
+			progressbar.OptionShowDescriptionAtLineEnd(),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
@@ -443,7 +448,9 @@ func startProgress(stderr io.Writer, total int64, progress *sender.Progress) fun
 				bar.Finish()
 				return
 			case <-ticker.C:
-				bar.Set64(int64(progress.Attempts.Load()))
+				completed := progress.Completed.Load()
+				bar.Describe(progressDescription(completed, time.Since(started)))
+				bar.Set64(int64(completed))
 			}
 		}
 	}()
@@ -451,6 +458,16 @@ func startProgress(stderr io.Writer, total int64, progress *sender.Progress) fun
 		close(done)
 		<-finished
 	}
+}
+
+// progressDescription is the text after the bar: the completed requests
+// per second and the time since the run started.
+func progressDescription(completed uint64, elapsed time.Duration) string {
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(completed) / elapsed.Seconds()
+	}
+	return fmt.Sprintf("requests, %.0f/s over %s", rate, elapsed.Truncate(time.Second))
 }
 
 func isTerminal(f *os.File) bool {

@@ -236,3 +236,14 @@ var _ = Describe("sgkit load", func() {
 		Expect(hits.Load()).To(BeZero())
 	})
 })
+
+var _ = DescribeTable("progress bar description: completed requests over the run's whole time",
+	func(completed uint64, elapsed time.Duration, want string) {
+		Expect(progressDescription(completed, elapsed)).To(Equal(want))
+	},
+	// 200 requests in the run's first 2 s: 100/s, not the count divided by
+	// the time since the bar appeared.
+	Entry("two seconds in", uint64(200), 2*time.Second, "requests, 100/s over 2s"),
+	Entry("before any time passed", uint64(0), time.Duration(0), "requests, 0/s over 0s"),
+	Entry("part seconds truncate", uint64(2500), 2500*time.Millisecond, "requests, 1000/s over 2s"),
+)
