@@ -14,6 +14,22 @@ run: build
 test: lint postgres
 	$(GO) test -count=1 ./...
 
+# bench runs the hot paths' benchmarks on one core, with allocations;
+# bench/run.sh compares sgkit load with the vegeta CLI.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./adapter ./iglu ./redshift ./sender ./collector
+
+# fuzz runs every fuzz target for FUZZTIME each; a crasher is written to
+# the package's testdata/fuzz and then runs in make test.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := adapter:FuzzFormDecode adapter:FuzzPredict iglu:FuzzIsDateTime \
+	redshift:FuzzParseDDL redshift:FuzzParseTimestamp collector:FuzzTrack
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in ./$${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*}; \
+	done
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
