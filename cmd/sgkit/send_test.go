@@ -142,6 +142,30 @@ var _ = Describe("sgkit send", func() {
 		}
 	})
 
+	DescribeTable("names the flag, the value and the fix in one line for a value of the wrong type",
+		func(want string, args ...string) {
+			code, stdout, stderr := runSgkit(args...)
+			Expect(code).To(Equal(exitUsage))
+			Expect(stdout).To(BeEmpty())
+			Expect(stderr).To(ContainSubstring(want))
+			// One line, not the flag package's error followed by the usage.
+			Expect(strings.Count(stderr, "\n")).To(Equal(1), stderr)
+		},
+		Entry("duration without a unit", `invalid --timeout "5": use a duration with a unit, e.g. 5s`, "send", "--timeout", "5"),
+		Entry("load duration without a unit", `invalid --duration "1": use a duration with a unit, e.g. 5s`, "load", "--duration", "1"),
+		Entry("seed not a number", `invalid --seed "abc": use a whole number`, "send", "--seed", "abc"),
+		Entry("retry scale not a number", `invalid --retry-scale "abc": use a decimal number, e.g. 0.001`, "send", "--retry-scale", "abc"),
+		Entry("boolean", `invalid --no-tag "maybe": use true or false`, "send", "--no-tag=maybe"),
+		Entry("unknown flag", "flag provided but not defined: -bogus; see sgkit send -h", "send", "--bogus"),
+	)
+
+	It("still prints the usage for -h", func() {
+		code, _, stderr := runSgkit("send", "-h")
+		Expect(code).To(Equal(exitOK))
+		Expect(stderr).To(ContainSubstring("usage: sgkit send"))
+		Expect(stderr).To(ContainSubstring("-retry-scale"))
+	})
+
 	It("asks for --collector when it is missing", func() {
 		code, _, stderr := runSgkit("send", "-n", "1")
 		Expect(code).To(Equal(exitUsage))
