@@ -215,6 +215,9 @@ func (o Options) check() error {
 	default:
 		return fmt.Errorf("invalid corpus %q: use realistic or edge", o.Corpus)
 	}
+	if err := CheckRunID(o.RunID); err != nil {
+		return err
+	}
 	if o.NoTag && o.SyntheticDuplicates > 0 {
 		// A synthetic duplicate is a request that reuses an eid; untagged
 		// requests carry none, so it would be an ordinary new request.
@@ -289,6 +292,27 @@ func (g *Generator) horizonPositions() int {
 		share = owned / g.cumulative[len(g.cumulative)-1]
 	}
 	return int(float64(g.opts.Horizon)/share*1.5) + 1000
+}
+
+// MaxRunIDLength is the longest run id: it becomes app_id, and enrich
+// rejects an app_id longer than atomic 1-0-0's maxLength of 255 with an
+// enrichment_failures bad row for every event.
+const MaxRunIDLength = 255
+
+// CheckRunID reports whether id can tag requests as aid: 1 to 255 of the
+// characters A-Z, a-z, 0-9, '.', '_' and '-'. The suites find a run's
+// events by app_id, so the id is restricted to characters a query string
+// carries literally and that every tool quotes the same way.
+func CheckRunID(id string) error {
+	if id == "" || len(id) > MaxRunIDLength {
+		return fmt.Errorf("invalid run id of %d characters: it becomes app_id, which enrich limits to %d; use 1 to %d characters", len(id), MaxRunIDLength, MaxRunIDLength)
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return fmt.Errorf("invalid run id %q: character %q would need escaping in the query string; use only A-Z, a-z, 0-9, '.', '_' and '-'", id, c)
+		}
+	}
+	return nil
 }
 
 // DefaultHorizon is the Horizon of an unbounded plan when Options leaves it

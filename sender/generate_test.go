@@ -98,6 +98,13 @@ var _ = Describe("Generate", func() {
 		Expect(err).To(MatchError(ContainSubstring("at most 2 shards")))
 		_, err = sender.Generate(sender.Options{Count: 1, NoTag: true, SyntheticDuplicates: 0.2})
 		Expect(err).To(MatchError(ContainSubstring("synthetic duplicate probability 0.2 with NoTag")))
+		_, err = sender.Generate(sender.Options{Count: 1, RunID: strings.Repeat("r", 256)})
+		Expect(err).To(MatchError(ContainSubstring("invalid run id of 256 characters")))
+		_, err = sender.Generate(sender.Options{Count: 1, RunID: "a/b"})
+		Expect(err).To(MatchError(ContainSubstring(`character '/' would need escaping`)))
+		// 255 characters is atomic 1-0-0's app_id maxLength, so it passes.
+		_, err = sender.Generate(sender.Options{Count: 1, RunID: strings.Repeat("r", 255), SkipPredictions: true})
+		Expect(err).NotTo(HaveOccurred())
 		_, err = sender.Generate(sender.Options{})
 		Expect(err).To(MatchError(ContainSubstring("Generate needs a bounded plan")))
 	})

@@ -52,7 +52,7 @@ func (f *sendFlags) register(fs *flag.FlagSet, defaultRetries string) {
 	fs.StringVar(&f.format, "format", "v1", "payload `format`: v1, v2, v3 or mixed")
 	fs.StringVar(&f.corpus, "corpus", "realistic", "`corpus`: realistic status histories, or edge (one request per rule)")
 	fs.BoolVar(&f.noTag, "no-tag", false, "send no eid and aid query parameters, exactly as StatusGator does; results can then not be matched per request")
-	fs.StringVar(&f.runID, "run-id", "", "run `id` sent as aid (default: sgkit-<seed>)")
+	fs.StringVar(&f.runID, "run-id", "", "run `id` sent as aid, 1 to 255 of A-Z a-z 0-9 . _ - (default: sgkit-<seed>)")
 	fs.Float64Var(&f.natural, "natural-duplicates", 0, "`probability` (0 to 1) that a request repeats its service's previous one byte for byte")
 	fs.Float64Var(&f.synthetic, "synthetic-duplicates", 0, "`probability` (0 to 1) that a request reuses its service's previous eid with a new body")
 	fs.StringVar(&f.start, "start", "", "anchor `time` of the status histories, RFC 3339, e.g. 2026-01-02T15:04:05Z; every occurred_at lies at or before it, the plan spread over up to 30 days back (default: now)")
@@ -110,6 +110,11 @@ func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
 	}
 	if f.natural < 0 || f.natural > 1 || f.synthetic < 0 || f.synthetic > 1 || f.natural+f.synthetic > 1 {
 		return opts, badFlag("invalid --natural-duplicates %g or --synthetic-duplicates %g: each must be 0 to 1 and their sum at most 1", f.natural, f.synthetic)
+	}
+	if f.runID != "" {
+		if err := sender.CheckRunID(f.runID); err != nil {
+			return opts, badFlag("--run-id: %v", err)
+		}
 	}
 	if f.noTag && f.synthetic > 0 {
 		return opts, badFlag("--no-tag and --synthetic-duplicates %g conflict: a synthetic duplicate reuses the eid tag that --no-tag leaves out; drop one of them", f.synthetic)

@@ -127,6 +127,9 @@ var _ = Describe("sgkit send", func() {
 		Entry("duplicates above 1", "--natural-duplicates", "--natural-duplicates", "1.5"),
 		Entry("start not RFC 3339", "--start", "--start", "yesterday"),
 		Entry("unknown flag", "-bogus", "-bogus"),
+		// app_id is limited to 255 characters (atomic 1-0-0 maxLength).
+		Entry("run id over 255 characters", "--run-id", "--run-id", strings.Repeat("r", 256)),
+		Entry("run id needing escapes", "--run-id", "--run-id", "run 1&x=2"),
 	)
 
 	It("rejects --no-tag with --synthetic-duplicates, naming both", func() {
