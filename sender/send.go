@@ -167,8 +167,11 @@ func (l *resultLoop) loop(ctx context.Context, mainResults <-chan *vegeta.Result
 	timer.Stop()
 	defer timer.Stop()
 
-	for mainResults != nil || l.running > 0 || len(l.pending) > 0 {
-		if l.running == 0 && len(l.pending) == 0 {
+	// A wave's goroutine queues all its results before it reports done, and
+	// retryResults is buffered, so results may still wait there after the
+	// last wave is done: the loop runs until they are handled too.
+	for mainResults != nil || l.running > 0 || len(l.pending) > 0 || len(l.retryResults) > 0 {
+		if l.running == 0 && len(l.pending) == 0 && len(l.retryResults) == 0 {
 			// No retry is scheduled or running, the usual case of a load
 			// run: a two-way select locks two channels per result, not five.
 			select {

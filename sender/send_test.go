@@ -302,6 +302,19 @@ var _ = Describe("Sender", func() {
 			}
 		})
 
+		It("accounts the results of the last retry wave, every time", func() {
+			// A retry wave's results could wait in a buffer when the loop saw
+			// the wave done and ended; repeating the run makes that race show.
+			for run := range 40 {
+				stub := newStub(failFirst(503))
+				s := &sender.Sender{Collector: stub.url(), Retry: fastPolicy(1)}
+				rep, err := s.Send(context.Background(), plan(10))
+				Expect(err).NotTo(HaveOccurred())
+				Expect(rep.Statuses).To(Equal(map[string]int{"503": 10, "200": 10}), "run %d", run)
+				Expect(rep.Succeeded).To(Equal(10), "run %d", run)
+			}
+		})
+
 		It("counts responses slower than the timeout as timeouts, not retried", func() {
 			stub := newStub(hang)
 			s := &sender.Sender{Collector: stub.url(), Timeout: 50 * time.Millisecond, Retry: fastPolicy(20)}
