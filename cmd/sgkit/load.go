@@ -45,7 +45,7 @@ func runLoad(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sgkit load: missing or invalid --duration %s: give how long to send, e.g. --duration 30s\n", *duration)
 		return exitUsage
 	}
-	opts, err := f.options(flagSet(fs, "seed"))
+	opts, err := f.options(flagSet(fs, "seed"), flagSet(fs, "format"))
 	if err != nil {
 		fmt.Fprintf(stderr, "sgkit load: %v\n", err)
 		return exitUsage

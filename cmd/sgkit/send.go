@@ -64,7 +64,7 @@ func (f *sendFlags) register(fs *flag.FlagSet, defaultRetries string) {
 	fs.StringVar(&f.retries, "retries", defaultRetries, "retry `policy`: statusgator (20 retries from 2s doubling, the run stops when one request's fifth attempt fails) or none")
 	fs.Float64Var(&f.retryScale, "retry-scale", 1, "`factor` applied to every retry delay, e.g. 0.001 to run the schedule in milliseconds")
 	fs.StringVar(&f.reportFile, "report", "", "write the JSON report to `file`")
-	fs.StringVar(&f.resultsFile, "results", "", "write every attempt in vegeta's gob results encoding to `file`, for vegeta report and vegeta plot")
+	fs.StringVar(&f.resultsFile, "results", "", "write every attempt in vegeta's gob results encoding to `file`, for vegeta report and vegeta plot; each URL ends in #<n>.<attempt> (the request's 0-based position in this run, the attempt from 1), which sgkit adds to match results and never sends")
 }
 
 // usageError is a bad flag value; the command exits with exitUsage.
@@ -76,9 +76,9 @@ func badFlag(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
-// options turns the flags into generator options. seedSet reports whether
-// --seed was given.
-func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
+// options turns the flags into generator options. seedSet and formatSet
+// report whether --seed and --format were given.
+func (f *sendFlags) options(seedSet, formatSet bool) (sender.Options, error) {
 	opts := sender.Options{
 		Seed:                f.seed,
 		Format:              sender.Format(f.format),
@@ -107,6 +107,10 @@ func (f *sendFlags) options(seedSet bool) (sender.Options, error) {
 	case sender.CorpusRealistic, sender.CorpusEdge:
 	default:
 		return opts, badFlag("invalid --corpus %q: use realistic or edge", f.corpus)
+	}
+	if opts.Corpus == sender.CorpusEdge && formatSet {
+		// Each edge case fixes its own body and content type.
+		return opts, badFlag("--format %s does not apply to --corpus edge: each edge case has its own body; drop --format", f.format)
 	}
 	if f.natural < 0 || f.natural > 1 || f.synthetic < 0 || f.synthetic > 1 || f.natural+f.synthetic > 1 {
 		return opts, badFlag("invalid --natural-duplicates %g or --synthetic-duplicates %g: each must be 0 to 1 and their sum at most 1", f.natural, f.synthetic)
@@ -232,7 +236,7 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	opts, err := f.options(flagSet(fs, "seed"))
+	opts, err := f.options(flagSet(fs, "seed"), flagSet(fs, "format"))
 	if err != nil {
 		fmt.Fprintf(stderr, "sgkit send: %v\n", err)
 		return exitUsage

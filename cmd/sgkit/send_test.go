@@ -126,6 +126,7 @@ var _ = Describe("sgkit send", func() {
 		Entry("unknown retry policy", "--retries", "--retries", "forever"),
 		Entry("duplicates above 1", "--natural-duplicates", "--natural-duplicates", "1.5"),
 		Entry("start not RFC 3339", "--start", "--start", "yesterday"),
+		Entry("format with the edge corpus", "--format v2 does not apply to --corpus edge", "--corpus", "edge", "--format", "v2"),
 		Entry("unknown flag", "-bogus", "-bogus"),
 		// app_id is limited to 255 characters (atomic 1-0-0 maxLength).
 		Entry("run id over 255 characters", "--run-id", "--run-id", strings.Repeat("r", 256)),
