@@ -75,9 +75,9 @@ type RequestResult struct {
 
 // Progress holds counters a caller may read while a run goes on.
 type Progress struct {
-	// Completed counts the requests that are done: answered 200, out of
-	// retries, or ended by the run's stop. It never exceeds the plan's
-	// length, unlike Attempts.
+	// Completed counts the requests that are done, because they got a 200,
+	// ran out of retries or were ended by the run's stop. Unlike Attempts,
+	// it never exceeds the plan's length.
 	Completed atomic.Uint64
 	// Attempts counts the attempts that have completed.
 	Attempts atomic.Uint64
@@ -137,9 +137,9 @@ func (a *accounting) attempt(res *vegeta.Result) (ok bool, kind ErrorKind) {
 	return false, kind
 }
 
-// disables reports whether a failed attempt disables the integration:
-// attempt is the attempt's number within its delivery, and every earlier
-// attempt of a delivery failed, since a 200 ends the delivery.
+// disables reports whether an attempt disables the integration. attempt is
+// its number within its delivery, and every earlier attempt of that
+// delivery failed, because a 200 ends the delivery.
 func (a *accounting) disables(succeeded bool, attempt int) bool {
 	return !succeeded && a.policy.DisableAfter > 0 && attempt >= a.policy.DisableAfter
 }

@@ -219,8 +219,8 @@ func (o Options) check() error {
 		return err
 	}
 	if o.NoTag && o.SyntheticDuplicates > 0 {
-		// A synthetic duplicate is a request that reuses an eid; untagged
-		// requests carry none, so it would be an ordinary new request.
+		// A synthetic duplicate reuses an eid, and untagged requests carry
+		// none, so it would be an ordinary new request.
 		return fmt.Errorf("invalid synthetic duplicate probability %g with NoTag: a synthetic duplicate reuses the eid tag, so set SyntheticDuplicates to 0 or tag the requests", o.SyntheticDuplicates)
 	}
 	if o.Horizon < 0 {
@@ -278,8 +278,8 @@ func (g *Generator) Next() (Request, error) {
 
 // horizonPositions returns the plan positions an unbounded plan's
 // timeline needs for Horizon requests of this shard. A shard owns only its
-// services' share of the positions; half as many again plus a thousand
-// covers the random variation of that share.
+// services' share of the positions, and half as many again plus a
+// thousand covers the random variation of that share.
 func (g *Generator) horizonPositions() int {
 	share := 1.0
 	if !g.opts.Shard.whole() {

@@ -224,14 +224,13 @@ func (h *history) drawComponents(last, current Status) ([]ComponentChange, []Com
 
 // timeline gives every request of a plan the instant of its status change.
 // A webhook reports a change that already happened, so every instant is at
-// or before the plan's start (the collector_tstamp of its predictions):
-// the timeline begins the plan's expected span before the start and
-// shortens a gap only when the requests left would otherwise pass it.
-// Gaps between consecutive requests are exponential (changes cluster
-// during incidents) and whole seconds of at least one, so instants
-// increase strictly across the plan and hence per service. Each position
-// draws its gap whether or not its shard owns it, so every shard sees the
-// same instants.
+// or before the plan's start, the collector_tstamp of its predictions. The
+// timeline begins the plan's expected span before the start and shortens a
+// gap only when the requests left would otherwise pass the start. Gaps are
+// exponential, because changes cluster during incidents, and whole seconds
+// of at least one, so instants increase strictly across the plan and hence
+// per service. Every shard draws every position's gap, so all shards see
+// the same instants.
 type timeline struct {
 	rand   *rand.Rand
 	mean   float64 // seconds

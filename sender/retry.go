@@ -9,17 +9,15 @@ import (
 // request again and when to give up on the whole integration.
 //
 // StatusGator documents only the outline: an attempt fails unless the
-// response is 200; non-connection failures are retried 20 times over about
-// 24 days with delays growing from seconds to more than a day; five failed
-// attempts to get a 200 disable the integration. sgkit fills in the rest:
-// delays double from two seconds (2 s, 4 s, ... about 12 days, 24.3 days in
-// all), and the five failed attempts are those of one delivery (one status
-// change): the integration is disabled when a delivery's fifth attempt
-// fails, so its retries after the fourth never go out. StatusGator sends
-// one delivery per status change, minutes apart, so failures of different
-// deliveries are not counted together; this also makes the outcome depend
-// only on the collector's answers, not on the worker count or the delay
-// scale.
+// response is 200, non-connection failures are retried 20 times over about
+// 24 days with delays growing from seconds to more than a day, and five
+// failed attempts to get a 200 disable the integration. sgkit fills in the
+// rest. Delays double from two seconds (2 s, 4 s, ... about 12 days, 24.3
+// days in all). The five failed attempts are those of one delivery (one
+// status change), because StatusGator sends one delivery per status change,
+// minutes apart. So the integration is disabled when a delivery's fifth
+// attempt fails, and whether it is depends only on the collector's
+// responses, not on the worker count or the delay scale.
 type RetryPolicy struct {
 	// Retries is the number of attempts after the first one; 0 disables
 	// retries.

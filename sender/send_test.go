@@ -302,7 +302,7 @@ var _ = Describe("Sender", func() {
 			}
 		})
 
-		It("accounts the results of the last retry wave, every time", func() {
+		It("accounts the last retry wave's results", func() {
 			// A retry wave's results could wait in a buffer when the loop saw
 			// the wave done and ended; repeating the run makes that race show.
 			for run := range 40 {
@@ -402,7 +402,7 @@ var _ = Describe("Sender", func() {
 		})
 	})
 
-	It("disables the integration at a delivery's fifth failed attempt", func() {
+	It("disables at a delivery's fifth failed attempt", func() {
 		stub := newStub(answer(500))
 		policy := sender.StatusGatorPolicy()
 		policy.Scale = 1e-5
@@ -419,7 +419,7 @@ var _ = Describe("Sender", func() {
 		Expect(rep.Results[0].RetryPending).To(BeFalse())
 	})
 
-	It("sends no retry of a delivery after its fifth failed attempt", func() {
+	It("sends no retry after the fifth failure", func() {
 		stub := newStub(answer(500))
 		policy := sender.StatusGatorPolicy()
 		policy.Scale = 1e-5
@@ -440,7 +440,7 @@ var _ = Describe("Sender", func() {
 		Expect(fifth).To(BeNumerically(">=", 1))
 	})
 
-	DescribeTable("never disables when every delivery gets its 200 by the fifth attempt",
+	DescribeTable("does not disable when a retry gets 200",
 		func(workers int, scale float64, failures int) {
 			// The stub fails each request's first attempts, then answers
 			// 200, as a collector that is briefly overloaded does.
@@ -527,7 +527,7 @@ var _ = Describe("Sender", func() {
 		Expect(progress.Completed.Load()).To(BeEquivalentTo(5))
 	})
 
-	It("counts completed requests in the progress of an unbounded run", func() {
+	It("counts completed requests of a run", func() {
 		stub := newStub(answer(200))
 		gen, err := sender.NewGenerator(sender.Options{Seed: 4, Count: 20, SkipPredictions: true})
 		Expect(err).NotTo(HaveOccurred())

@@ -94,8 +94,8 @@ func (f *sendFlags) options(seedSet, formatSet bool) (sender.Options, error) {
 	}
 	if f.start == "" {
 		// The start is in every body (occurred_at) and prediction
-		// (collector_tstamp), so it is fixed here and printed with the
-		// seed: both reproduce the run. Milliseconds, as collector_tstamp.
+		// (collector_tstamp), so it is fixed here and logged with the seed.
+		// It is cut to milliseconds, the precision of collector_tstamp.
 		opts.Start = time.Now().UTC().Truncate(time.Millisecond)
 	}
 	switch opts.Format {
@@ -301,8 +301,8 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return finish(logger, "send", stdout, stderr, &rep, runErr, out)
 }
 
-// logPlan logs the seed and start instant of every run, --dump included:
-// with them, --seed and --start repeat the plan byte for byte.
+// logPlan logs the seed and start instant of every run, --dump included.
+// Given as --seed and --start, they repeat the plan byte for byte.
 func logPlan(logger *slog.Logger, name string, opts sender.Options) {
 	logger.Info(name+" plan", "seed", opts.Seed, "start", opts.Start.Format(time.RFC3339Nano))
 }

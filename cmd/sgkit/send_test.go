@@ -69,7 +69,7 @@ var _ = Describe("sgkit send", func() {
 		Expect(first).To(Equal(second))
 	})
 
-	It("prints the random seed and start, which repeat the dump", func() {
+	It("prints a seed and start that repeat", func() {
 		code, first, stderr := runSgkit("send", "--dump", "-n", "5")
 		Expect(code).To(Equal(exitOK), stderr)
 		m := regexp.MustCompile(`seed=(-?\d+) start=(\S+)`).FindStringSubmatch(stderr)
@@ -79,7 +79,7 @@ var _ = Describe("sgkit send", func() {
 		Expect(second).To(Equal(first))
 	})
 
-	It("puts the seed and start in the report", func() {
+	It("reports the seed and start", func() {
 		server, _ := countingSink(200)
 		reportFile := filepath.Join(GinkgoT().TempDir(), "report.json")
 		code, _, stderr := runSgkit("send", "--collector", server.URL, "-n", "2", "--report", reportFile)
@@ -133,7 +133,7 @@ var _ = Describe("sgkit send", func() {
 		Entry("run id needing escapes", "--run-id", "--run-id", "run 1&x=2"),
 	)
 
-	It("rejects --no-tag with --synthetic-duplicates, naming both", func() {
+	It("rejects --no-tag with synthetic duplicates", func() {
 		for _, cmd := range [][]string{{"send", "--dump", "-n", "5"}, {"load", "--rate", "10", "--duration", "1s"}} {
 			server, hits := countingSink(200)
 			args := append(cmd, "--collector", server.URL, "--no-tag", "--synthetic-duplicates", "0.2")
@@ -146,7 +146,7 @@ var _ = Describe("sgkit send", func() {
 		}
 	})
 
-	DescribeTable("names the flag, the value and the fix in one line for a value of the wrong type",
+	DescribeTable("reports a bad value in one line",
 		func(want string, args ...string) {
 			code, stdout, stderr := runSgkit(args...)
 			Expect(code).To(Equal(exitUsage))
@@ -163,7 +163,7 @@ var _ = Describe("sgkit send", func() {
 		Entry("unknown flag", "flag provided but not defined: -bogus; see sgkit send -h", "send", "--bogus"),
 	)
 
-	It("still prints the usage for -h", func() {
+	It("prints the usage for -h", func() {
 		code, _, stderr := runSgkit("send", "-h")
 		Expect(code).To(Equal(exitOK))
 		Expect(stderr).To(ContainSubstring("usage: sgkit send"))
@@ -265,7 +265,7 @@ var _ = Describe("sgkit load", func() {
 	})
 })
 
-var _ = DescribeTable("progress bar description: completed requests over the run's whole time",
+var _ = DescribeTable("progress rate since the run start",
 	func(completed uint64, elapsed time.Duration, want string) {
 		Expect(progressDescription(completed, elapsed)).To(Equal(want))
 	},
