@@ -55,9 +55,10 @@ type Options struct {
 	// SyntheticDuplicates is the probability, from 0 to 1, that a request
 	// reuses its service's previous eid with a new status change.
 	SyntheticDuplicates float64
-	// Start anchors the status histories; the zero time means now. Every
-	// occurred_at lies before Start, the plan's changes spread back from
-	// it over about Count x 27 s / (Services / 100), 30 days at most. A given
+	// Start anchors the status histories, and the zero time means now.
+	// Every occurred_at is at or before Start, with the plan's changes
+	// spread back over about Count x 45 min / Services (30 days at most,
+	// and at least one second per request). A given
 	// Start is also the processing time in predicted bad rows, so that the
 	// whole plan, predictions included, is reproducible.
 	Start time.Time
