@@ -84,6 +84,14 @@ var _ = Describe("sgkit serve", func() {
 		_, err = io.WriteString(conn, "POST /com.statusgator/v1 HTTP/1.1\r\nHost: localhost\r\n"+
 			"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nservice_name=Cloud")
 		Expect(err).NotTo(HaveOccurred())
+		// Shutdown closes at once a connection the server has not read a byte
+		// from, so the stalled one must be read first. Connections are
+		// accepted in order: once a later one is answered, the stalled one's
+		// goroutine has been running for a whole request.
+		// NOTE: that makes the read near certain, not guaranteed.
+		resp, err := http.Get(url + "/health")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Body.Close()).To(Succeed())
 
 		signals <- os.Interrupt
 		Eventually(stderr.String).Should(ContainSubstring(`msg="stop requested`))
