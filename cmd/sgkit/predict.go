@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,11 +42,8 @@ func runPredict(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Accept flags after the FILE argument as well as before it.
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
+		if code, ok := parseFlags(fs, args, stderr); !ok {
+			return code
 		}
 		if fs.NArg() == 0 {
 			break

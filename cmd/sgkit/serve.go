@@ -26,7 +26,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // returns exitFail when that wait times out or a second signal arrives
 // first; the second one does not wait.
 func serve(signals <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := flag.NewFlagSet("sgkit serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:9090", "`host:port` to listen on; use 0.0.0.0:9090 to accept other hosts")
 	maxBody := fs.Int64("max-body", collector.DefaultMaxPayloadSize,
@@ -49,11 +49,8 @@ func serve(signals <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "sgkit serve: unexpected argument %q; every setting is a flag, see 'sgkit serve -h'\n", fs.Arg(0))
