@@ -430,11 +430,20 @@ func (g *Generator) tag(r *Request, query, eid string) {
 // requestName returns "format-slug-index", the index zero-padded to six
 // digits so names sort in plan order.
 func requestName(format Format, slug string, index int) string {
-	n := strconv.Itoa(index)
-	if len(n) < 6 {
-		n = "000000"[len(n):] + n
+	// One allocation: sgkit load builds a name for every request it sends.
+	var digits [20]byte
+	n := strconv.AppendInt(digits[:0], int64(index), 10)
+	var b strings.Builder
+	b.Grow(len(format) + len(slug) + 2 + max(len(n), 6))
+	b.WriteString(string(format))
+	b.WriteByte('-')
+	b.WriteString(slug)
+	b.WriteByte('-')
+	for range 6 - len(n) {
+		b.WriteByte('0')
 	}
-	return string(format) + "-" + slug + "-" + n
+	b.Write(n)
+	return b.String()
 }
 
 func (g *Generator) predict(r *Request) error {
