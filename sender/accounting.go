@@ -90,9 +90,12 @@ type Progress struct {
 // accounting adds up the attempts of one run. Only the run's result loop
 // touches it.
 type accounting struct {
-	policy   RetryPolicy
-	metrics  vegeta.Metrics
-	report   Report
+	policy  RetryPolicy
+	metrics vegeta.Metrics
+	report  Report
+	// statuses counts attempts by status code; close turns it into
+	// Report.Statuses, so that an attempt formats no code text.
+	statuses map[uint16]int
 	progress *Progress
 }
 
@@ -103,6 +106,7 @@ func newAccounting(policy RetryPolicy, progress *Progress) *accounting {
 	return &accounting{
 		policy:   policy,
 		progress: progress,
+		statuses: map[uint16]int{},
 		report: Report{
 			Statuses: map[string]int{},
 			Errors:   map[ErrorKind]int{},
@@ -118,7 +122,7 @@ func (a *accounting) attempt(res *vegeta.Result) (ok bool, kind ErrorKind) {
 	a.progress.Attempts.Add(1)
 
 	if res.Code != 0 {
-		a.report.Statuses[strconv.Itoa(int(res.Code))]++
+		a.statuses[res.Code]++
 		if res.Code >= 200 && res.Code < 300 {
 			a.report.Responses2xx++
 		}
@@ -147,6 +151,10 @@ func (a *accounting) disables(succeeded bool, attempt int) bool {
 // close fills the aggregate figures from vegeta's metrics.
 func (a *accounting) close(elapsed time.Duration) Report {
 	a.metrics.Close()
+	for code, n := range a.statuses {
+		a.report.Statuses[strconv.Itoa(int(code))] += n
+	}
+	clear(a.statuses)
 	r := a.report
 	r.Retries = r.Attempts - r.Requests
 	r.Failed = r.Requests - r.Succeeded
