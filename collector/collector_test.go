@@ -2,7 +2,6 @@ package collector_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
 
 	"github.com/sgkit/sgkit/adapter"
 	"github.com/sgkit/sgkit/collector"
@@ -861,35 +861,17 @@ var _ = Describe("Payload outside the model", func() {
 	})
 
 	It("logs that a cookie was sent, not its value", func() {
-		var logs syncBuffer
+		logs := gbytes.NewBuffer()
 		srv, _ := startCollector(collector.WithPredictor(unmodelledPredictor{adapter.Default()}),
-			collector.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			collector.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		const nuid = "6b1b2c8e-93c0-4c2e-8d1f-1b2c3d4e5f60"
 		post(srv, "/com.example/unmodelled", ptr(formType), cloudFlareBody, "Cookie", "sp="+nuid)
 		post(srv, "/com.statusgator/v1", ptr(formType), cloudFlareBody, "Cookie", "sp="+nuid)
-		Expect(logs.String()).To(ContainSubstring(`msg="payload outside the model: responded 200, not stored" path=/com.example/unmodelled cookie_sent=true`))
-		Expect(logs.String()).To(ContainSubstring(`msg="payload stored" path=/com.statusgator/v1 outcome=good cookie_sent=true`))
-		Expect(logs.String()).NotTo(ContainSubstring(nuid))
+		Expect(string(logs.Contents())).To(ContainSubstring(`msg="payload outside the model: responded 200, not stored" path=/com.example/unmodelled cookie_sent=true`))
+		Expect(string(logs.Contents())).To(ContainSubstring(`msg="payload stored" path=/com.statusgator/v1 outcome=good cookie_sent=true`))
+		Expect(string(logs.Contents())).NotTo(ContainSubstring(nuid))
 	})
 })
-
-// syncBuffer is a bytes.Buffer safe to read while a server writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 var _ = Describe("Shutdown", func() {
 	It("does not wait for a connection that never sent a request", func() {

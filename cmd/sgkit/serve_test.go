@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -18,44 +17,26 @@ import (
 	"github.com/onsi/gomega/gexec"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while serve writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 var listeningURL = regexp.MustCompile(`collector listening on (http://127\.0\.0\.1:\d+)`)
 
 var _ = Describe("sgkit serve", func() {
 	// startServe runs serve in the background and returns its base URL,
 	// its signal channel, its exit code and its logs.
-	startServe := func(args ...string) (string, chan<- os.Signal, <-chan int, *syncBuffer) {
-		var stdout, stderr syncBuffer
+	startServe := func(args ...string) (string, chan<- os.Signal, <-chan int, *gbytes.Buffer) {
+		stdout, stderr := gbytes.NewBuffer(), gbytes.NewBuffer()
 		signals := make(chan os.Signal, 2)
 		exit := make(chan int, 1)
 		go func() {
-			exit <- serve(signals, append([]string{"--addr", "127.0.0.1:0"}, args...), &stdout, &stderr)
+			exit <- serve(signals, append([]string{"--addr", "127.0.0.1:0"}, args...), stdout, stderr)
 		}()
 		var url string
 		Eventually(func() string {
-			if m := listeningURL.FindStringSubmatch(stdout.String()); m != nil {
-				url = m[1]
+			if m := listeningURL.FindSubmatch(stdout.Contents()); m != nil {
+				url = string(m[1])
 			}
 			return url
 		}).ShouldNot(BeEmpty())
-		return url, signals, exit, &stderr
+		return url, signals, exit, stderr
 	}
 
 	It("serves until stopped, then shuts down cleanly", func() {
@@ -69,8 +50,8 @@ var _ = Describe("sgkit serve", func() {
 
 		signals <- syscall.SIGTERM
 		Eventually(exit).Should(Receive(Equal(exitOK)))
-		Expect(stderr.String()).To(ContainSubstring(`msg="collector started"`))
-		Expect(stderr.String()).To(ContainSubstring(`msg="collector stopped"`))
+		Expect(string(stderr.Contents())).To(ContainSubstring(`msg="collector started"`))
+		Expect(string(stderr.Contents())).To(ContainSubstring(`msg="collector stopped"`))
 		_, err = http.Get(url + "/health")
 		Expect(err).To(HaveOccurred())
 	})
@@ -94,12 +75,12 @@ var _ = Describe("sgkit serve", func() {
 		Expect(resp.Body.Close()).To(Succeed())
 
 		signals <- os.Interrupt
-		Eventually(stderr.String).Should(ContainSubstring(`msg="stop requested`))
+		Eventually(stderr).Should(gbytes.Say(`msg="stop requested`))
 		signals <- os.Interrupt
 		Eventually(exit).Should(Receive(Equal(exitFail)))
-		Expect(stderr.String()).To(ContainSubstring(`msg="second signal: exiting without waiting for requests in flight" signal=interrupt`))
+		Expect(string(stderr.Contents())).To(ContainSubstring(`msg="second signal: exiting without waiting for requests in flight" signal=interrupt`))
 		// Exited before the 5 s shutdown wait ran out.
-		Expect(stderr.String()).NotTo(ContainSubstring(`msg=shutdown`))
+		Expect(string(stderr.Contents())).NotTo(ContainSubstring(`msg=shutdown`))
 	})
 
 	It("stops the built binary cleanly on SIGTERM", func() {
