@@ -165,7 +165,7 @@ func (p *Predictor) adapt(cp *CollectorPayload) (Prediction, error) {
 	}
 	vendor, version, ok := splitAPIPath(cp.Path)
 	if !ok {
-		return Prediction{}, fmt.Errorf("path %q is not /vendor/version: a Snowplow collector answers 404 and sends nothing to enrich; use %s", cp.Path, "/"+Vendor+"/"+VendorVersion)
+		return Prediction{}, fmt.Errorf("path %q is not /vendor/version: a Snowplow collector responds 404 and sends nothing to enrich; use %s", cp.Path, "/"+Vendor+"/"+VendorVersion)
 	}
 	api := vendor + "/" + version
 	if name, known := otherAdapters[api]; known {

@@ -4,7 +4,7 @@ import "time"
 
 // CollectorPayload is one HTTP request as a Snowplow collector records it,
 // before enrich's adapters see it. ContentType and Body are pointers because
-// enrich tells an absent header or body apart from an empty one.
+// enrich distinguishes an absent header or body from an empty one.
 type CollectorPayload struct {
 	// Path is the request path, e.g. /com.statusgator/v1.
 	Path string `json:"path"`

@@ -40,7 +40,7 @@ func Default() *Predictor {
 // Predict returns what the pipeline makes of one collector payload: a good
 // event with its raw event, enriched fields and row, or a bad row. It returns
 // an error only for a payload outside the model: a path that is not
-// /vendor/version (the collector answers 404) or one that enrich routes to
+// /vendor/version (the collector responds 404) or one that enrich routes to
 // another of its adapters (Snowplow tracker protocol, Mailchimp, ...), which
 // sgkit does not model. Any other vendor/version gets enrich's
 // adapter_failures row.

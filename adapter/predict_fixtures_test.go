@@ -32,7 +32,7 @@ func requestPayload(r fixtures.Request) adapter.CollectorPayload {
 // MatchExpected succeeds when a Prediction contains the expected subset of
 // a fixture (fixtures/README.md): objects match key by key, arrays by
 // length and element, other values by equality. An expected null also
-// matches an absent key, so a case can say "not copied" or "not set".
+// matches an absent key, so a case can state "not copied" or "not set".
 func MatchExpected(expected json.RawMessage) types.GomegaMatcher {
 	return &expectedMatcher{expected: expected}
 }

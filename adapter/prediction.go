@@ -2,7 +2,7 @@ package adapter
 
 import "encoding/json"
 
-// Outcome is what a pipeline makes of one collector payload.
+// Outcome is the result a pipeline gives for one collector payload.
 type Outcome string
 
 const (

@@ -221,7 +221,7 @@ var _ = Describe("Collector HTTP behaviour", func() {
 		Expect(readBody(resp)).To(Equal("ok"))
 	})
 
-	It("answers 404 outside its routes", func() {
+	It("responds 404 outside its routes", func() {
 		resp := post(srv, "/com.statusgator/v1/extra", ptr(formType), cloudFlareBody)
 		Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
 	})
@@ -886,7 +886,7 @@ var _ = Describe("Shutdown", func() {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(idle.Close)
 		// The server accepts in order, so once a later connection is
-		// answered the idle one has been accepted too.
+		// served, the idle one has been accepted too.
 		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 		resp, err := client.Get(srv.URL() + "/health")
 		Expect(err).NotTo(HaveOccurred())
@@ -907,7 +907,7 @@ var _ = Describe("A stalled request body", func() {
 		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(conn.Close)
-		// Bounds the read below when no answer comes.
+		// Bounds the read below when no response arrives.
 		Expect(conn.SetDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
 		_, err = io.WriteString(conn, "POST /com.statusgator/v1 HTTP/1.1\r\nHost: localhost\r\n"+
 			"Content-Type: "+formType+"\r\nContent-Length: 100\r\n\r\nservice_name=Cloud")

@@ -110,7 +110,7 @@ var _ = Describe("The Ginkgo suites against a broken pipeline", Ordered, func() 
 		}
 	})
 
-	It("fail on every event when the collector answers 500", func() {
+	It("fail on every event when the collector responds 500", func() {
 		out, _ := runSuites(answer500, "smoke", smoke("10s"))
 		for _, name := range goodPublicExamples() {
 			Expect(out).To(MatchRegexp(`collector response: event [0-9a-f-]{36} \(` + name + `\)`))

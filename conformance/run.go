@@ -172,7 +172,7 @@ func waitForResults(ctx context.Context, cfg Config, mc *micro.Client, cases []C
 
 // TimeoutError is a wait for results that ended before any read of
 // Snowplow Micro's API finished: Micro responded before sending, but its
-// reads take longer than Config.Timeout. The run cannot say whether the
+// reads take longer than Config.Timeout. The run cannot determine whether the
 // pipeline accounted for the requests, so no check is reported.
 type TimeoutError struct {
 	Timeout  time.Duration

@@ -48,7 +48,7 @@ const (
 // maxOffsetMinutes is the largest time zone displacement Redshift
 // documents: TIMETZ ranges over offsets up to 14:59 (Amazon Redshift
 // Database Developer Guide, Datetime types, "Storage and ranges"). The
-// guide says nothing of TIMESTAMP input beyond "time zone values in input
+// guide states nothing about TIMESTAMP input beyond "time zone values in input
 // strings are ignored"; sgkit assumes the same limit applies when the
 // offset is read. PostgreSQL 15 takes up to 15:59 and rejects more with
 // 22009 (time zone displacement out of range), which the database specs

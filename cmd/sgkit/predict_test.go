@@ -102,7 +102,7 @@ var _ = Describe("sgkit predict", func() {
 		Expect(stderr).To(ContainSubstring(`"/com.mailchimp/v1"`))
 	})
 
-	DescribeTable("exits 2 for a path the collector answers 404",
+	DescribeTable("exits 2 for a path the collector rejects",
 		func(path, want string) {
 			code, out, stderr := predictCmd(cloudflare, "--path", path, "-")
 			Expect(code).To(Equal(exitUsage))

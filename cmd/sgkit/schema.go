@@ -178,7 +178,7 @@ func runSchemaCheck(args []string, stdout, stderr io.Writer) int {
 // compareRegistry fetches the registry's copy of the schema and compares it
 // with the local one as JSON values, so formatting does not count. It
 // returns whether they are equal and, when the comparison could not be
-// made, exitUsage. A schema the registry answers 404 for is a failed check
+// made, exitUsage. A schema the registry responds 404 for is a failed check
 // (exit 1), not an unreachable registry: the registry answered, and the
 // schema is not published there.
 func compareRegistry(baseURL, apiKey, uri string, local []byte, stdout, stderr io.Writer) (bool, int) {
@@ -211,7 +211,7 @@ func compareRegistry(baseURL, apiKey, uri string, local []byte, stdout, stderr i
 		if t := bytes.TrimSpace(remote); len(t) > 0 && t[0] == '<' {
 			what = "an HTML or XML page, not a JSON schema"
 		}
-		fmt.Fprintf(stderr, "sgkit schema check: --registry %s: %s answered with %s (%v); check that "+
+		fmt.Fprintf(stderr, "sgkit schema check: --registry %s: %s responded with %s (%v); check that "+
 			"--registry is the registry's root URL (sgkit adds %s itself)\n", baseURL, location, what, err, registryPathPrefix(repo))
 		return false, exitUsage
 	}

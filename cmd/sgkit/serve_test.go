@@ -67,7 +67,7 @@ var _ = Describe("sgkit serve", func() {
 		Expect(err).NotTo(HaveOccurred())
 		// Shutdown closes at once a connection the server has not read a byte
 		// from, so the stalled one must be read first. Connections are
-		// accepted in order: once a later one is answered, the stalled one's
+		// accepted in order: once a later one is served, the stalled one's
 		// goroutine has been running for a whole request.
 		// NOTE: that makes the read near certain, not guaranteed.
 		resp, err := http.Get(url + "/health")

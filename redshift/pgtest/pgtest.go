@@ -64,7 +64,7 @@ func New() *Server { return &Server{} }
 
 // Start returns the server SGKIT_DATABASE_URL names, or else starts a
 // throwaway one, which Stop removes. When no server binaries are found, the
-// error tells how to install PostgreSQL.
+// error explains how to install PostgreSQL.
 func Start(ctx context.Context) (*Server, error) {
 	s := New()
 	if err := s.Start(ctx); err != nil {
