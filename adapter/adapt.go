@@ -75,6 +75,11 @@ func collectorPath(path string) (string, error) {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		return "", fmt.Errorf("path %q contains %q: give the query string separately (CollectorPayload.QueryString, sgkit predict --query) and the path alone, e.g. %s", path, path[i:i+1], usage)
 	}
+	if path == "/i" || path == "/ice.png" {
+		// Routes.cookieRoutes serves these pixel paths, and enrich sends
+		// their payloads to the Snowplow tracker protocol adapter.
+		return "", fmt.Errorf("path %q is the collector's tracking pixel, whose payload enrich's Snowplow tracker protocol adapter handles, which sgkit does not model; use %s", path, usage)
+	}
 	segments := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	if !strings.HasPrefix(path, "/") || len(segments) != 2 || segments[0] == "" || segments[1] == "" {
 		return "", fmt.Errorf("path %q is not /vendor/version with two non-empty segments and no trailing slash: a Snowplow collector responds 404 (http4s route Root / vendor / version) and sends nothing to enrich; use %s", path, usage)

@@ -968,6 +968,10 @@ var _ = Describe("Collector routes", func() {
 			Expect(resp.Header.Get("Set-Cookie")).To(HavePrefix("sp="))
 			// Service.pixel, base64 R0lGODlhAQABAPAAAP///wAAACH5BAUAAAAALAAAAAABAAEAAAICRAEAOw==.
 			Expect(body).To(HavePrefix("GIF89a\x01\x00\x01\x00"))
+			// Enrich sends pixel payloads to its tracker protocol adapter,
+			// which sgkit does not model: counted, not stored.
+			Expect(srv.Handler().Stats().OutsideModel).To(Equal(uint64(1)))
+			Expect(srv.Handler().Stats().LastOutsideModel).To(ContainSubstring("tracking pixel"))
 		},
 		Entry("/i", "/i"),
 		Entry("/ice.png", "/ice.png"),
