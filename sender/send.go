@@ -367,9 +367,11 @@ func (s *Sender) attacker(client *http.Client, fixed bool, workers int) *vegeta.
 	)
 }
 
-// httpClient returns the client of every attempt of a run: vegeta's
-// transport defaults, no redirects followed (StatusGator wants a 200, so a
-// redirect is a failed attempt), and vegeta's own headers removed.
+// httpClient returns the client of every attempt of a run: the direct
+// HTTP/1.1 transport for a plain http:// collector, net/http's Transport
+// with vegeta's defaults otherwise, no redirects followed (StatusGator
+// wants a 200, so a redirect is a failed attempt), and vegeta's own headers
+// removed.
 func (s *Sender) httpClient() *http.Client {
 	timeout := s.Timeout
 	if timeout == 0 {
@@ -381,35 +383,32 @@ func (s *Sender) httpClient() *http.Client {
 		DialContext:         dialer.DialContext,
 		MaxIdleConnsPerHost: vegeta.DefaultConnections,
 	}
+	proxy, err := transport.Proxy(&http.Request{URL: s.Collector})
 	return &http.Client{
-		// The round tripper applies the timeout: http.Client.Timeout with a
+		// The round trippers apply the timeout: http.Client.Timeout with a
 		// round tripper other than *http.Transport starts a goroutine and a
 		// timer per request (net/http setRequestCancel), which cost a load
 		// run a fifth of its CPU.
-		Transport: attemptTransport{next: transport, timeout: timeout},
+		Transport: &directTransport{
+			dialer:   dialer,
+			timeout:  timeout,
+			enabled:  directSupported && s.Collector.Scheme == "http" && proxy == nil && err == nil,
+			fallback: attemptTransport{next: transport, timeout: timeout},
+		},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
 }
 
-// attemptTransport bounds each attempt, response body included, by the
-// timeout, and removes the X-Vegeta-Seq and X-Vegeta-Attack headers the
-// vegeta attacker adds, so the collector receives what StatusGator sends
-// plus, when tagging is on, only the eid and aid query parameters.
+// attemptTransport bounds each attempt through net/http's Transport,
+// response body included, by the timeout.
 type attemptTransport struct {
 	next    *http.Transport
 	timeout time.Duration
 }
 
 func (t attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	// A RoundTripper should leave its request alone, but vegeta (v12.13.0,
-	// Attacker.hit) builds a new request for every attempt and never reads
-	// its headers again, and the client follows no redirects. Deleting in
-	// place saves a header copy per attempt.
-	req.Header.Del("X-Vegeta-Seq")
-	req.Header.Del("X-Vegeta-Attack")
-
 	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {

@@ -1,0 +1,209 @@
+package sender
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// directMaxBody is the largest request body the direct transport sends.
+// Larger bodies, such as the edge corpus's body over the collector's
+// limit, go through net/http's Transport, which reads a response the
+// server sends before it has read the whole body.
+const directMaxBody = 64 << 10
+
+// directTransport is the round tripper of every attempt. It removes the
+// X-Vegeta-Seq and X-Vegeta-Attack headers vegeta's attacker adds, so the
+// collector receives what StatusGator sends plus, when tagging is on, only
+// the eid and aid query parameters.
+//
+// To a plain http:// collector it sends HTTP/1.1 over keep-alive
+// connections it dials itself, writing each request and reading its
+// response on the calling goroutine. net/http's Transport hands every
+// request to a writer goroutine and its response back from a reader
+// goroutine. Those switches cost more CPU than building the request's body
+// (bench/README.md). The wire format stays net/http's: Request.Write and
+// http.ReadResponse. Unlike net/http's Transport it asks for no gzip
+// response, which a collector does not send anyway.
+type directTransport struct {
+	dialer  *net.Dialer
+	timeout time.Duration
+	// enabled is false when the collector is reached through https or a
+	// proxy, or the platform cannot tell a closed connection apart.
+	enabled bool
+	// fallback sends what this transport does not: everything when it is
+	// not enabled, and large bodies.
+	fallback http.RoundTripper
+
+	mu   sync.Mutex
+	idle map[string][]*directConn
+}
+
+type directConn struct {
+	conn net.Conn
+	br   *bufio.Reader
+	bw   *bufio.Writer
+}
+
+func (t *directTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// A RoundTripper should leave its request alone. But vegeta (v12.13.0,
+	// Attacker.hit) builds a new request for every attempt and never reads
+	// its headers again, and the client follows no redirects, so deleting
+	// in place is safe and saves a header copy per attempt.
+	delete(req.Header, "X-Vegeta-Seq")
+	delete(req.Header, "X-Vegeta-Attack")
+
+	if !t.enabled || req.URL.Scheme != "http" || req.ContentLength > directMaxBody || req.ContentLength < 0 {
+		return t.fallback.RoundTrip(req)
+	}
+	deadline := time.Now().Add(t.timeout)
+	if d, ok := req.Context().Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	addr := canonicalAddr(req)
+
+	c, err := t.conn(req.Context(), addr, deadline)
+	if err != nil {
+		return nil, err
+	}
+	return t.exchange(c, req, addr, deadline)
+}
+
+// exchange writes req on c and reads its response. The response body
+// returns c to the pool once it is read to the end and closed.
+func (t *directTransport) exchange(c *directConn, req *http.Request, addr string, deadline time.Time) (*http.Response, error) {
+	if err := c.conn.SetDeadline(deadline); err != nil {
+		c.conn.Close()
+		return nil, err
+	}
+	if err := req.Write(c.bw); err != nil {
+		c.conn.Close()
+		return nil, err
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.conn.Close()
+		return nil, err
+	}
+	for {
+		resp, err := http.ReadResponse(c.br, req)
+		if err != nil {
+			c.conn.Close()
+			return nil, err
+		}
+		// 1xx responses other than 101 precede the final one (RFC 9110
+		// section 15.2).
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			continue
+		}
+		keep := !resp.Close && !req.Close
+		resp.Body = &directBody{body: resp.Body, t: t, c: c, addr: addr, keep: keep}
+		return resp, nil
+	}
+}
+
+// conn returns an idle connection to addr that the server has not closed,
+// or dials one. net/http's Transport learns of a close from its reader
+// goroutine, so here a non-blocking peek checks the socket before reuse.
+func (t *directTransport) conn(ctx context.Context, addr string, deadline time.Time) (*directConn, error) {
+	for {
+		t.mu.Lock()
+		pool := t.idle[addr]
+		var c *directConn
+		if n := len(pool); n > 0 {
+			c = pool[n-1]
+			pool[n-1] = nil
+			t.idle[addr] = pool[:n-1]
+		}
+		t.mu.Unlock()
+		if c == nil {
+			return t.dial(ctx, addr, deadline)
+		}
+		if !closedByPeer(c.conn) {
+			return c, nil
+		}
+		c.conn.Close()
+	}
+}
+
+func (t *directTransport) dial(ctx context.Context, addr string, deadline time.Time) (*directConn, error) {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	conn, err := t.dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &directConn{conn: conn, br: bufio.NewReader(conn), bw: bufio.NewWriter(conn)}, nil
+}
+
+func (t *directTransport) put(addr string, c *directConn) {
+	t.mu.Lock()
+	if t.idle == nil {
+		t.idle = map[string][]*directConn{}
+	}
+	t.idle[addr] = append(t.idle[addr], c)
+	t.mu.Unlock()
+}
+
+// CloseIdleConnections closes the pooled connections of both transports.
+func (t *directTransport) CloseIdleConnections() {
+	t.mu.Lock()
+	idle := t.idle
+	t.idle = nil
+	t.mu.Unlock()
+	for _, pool := range idle {
+		for _, c := range pool {
+			c.conn.Close()
+		}
+	}
+	if f, ok := t.fallback.(interface{ CloseIdleConnections() }); ok {
+		f.CloseIdleConnections()
+	}
+}
+
+// directBody returns its connection to the pool once the response is read
+// to the end, and closes it otherwise.
+type directBody struct {
+	body io.ReadCloser
+	t    *directTransport
+	c    *directConn
+	addr string
+	keep bool
+	eof  bool
+	done bool
+}
+
+func (b *directBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *directBody) Close() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	err := b.body.Close()
+	if b.keep && b.eof && err == nil && b.c.br.Buffered() == 0 {
+		b.t.put(b.addr, b.c)
+		return nil
+	}
+	b.c.conn.Close()
+	return err
+}
+
+// canonicalAddr is the request's host with the http port added when the
+// URL has none.
+func canonicalAddr(req *http.Request) string {
+	host := req.URL.Host
+	if req.URL.Port() == "" {
+		return net.JoinHostPort(req.URL.Hostname(), "80")
+	}
+	return host
+}
