@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compares `sgkit load` with the vegeta CLI against the same local sink, at
-# the same rate and worker settings, and prints the throughput and p99
-# ratios (sgkit ÷ vegeta). vegeta sends one static target; sgkit generates
-# every body as it sends.
+# the same rate and worker settings, and prints the throughput, p99 latency
+# and CPU time per request ratios (sgkit ÷ vegeta). vegeta sends one static
+# target, while sgkit generates every body as it sends.
 #
 # usage: bench/run.sh [RATE] [DURATION] [WORKERS]
 #   RATE      requests per second, 0 for as fast as the workers allow (default 0)
@@ -57,7 +57,7 @@ if [[ "$rate" == 0 ]]; then cap=(-max-workers "$workers"); fi
 
 run_vegeta() {
 	"$bin/vegeta" attack -format json -targets "$out/targets.json" -rate "$rate" \
-		-duration "$duration" -workers "$workers" "${cap[@]}" >"$out/vegeta.bin"
+		-duration "$duration" -workers "$workers" "${cap[@]}" >"$out/vegeta.bin" 2>"$out/vegeta.log"
 }
 run_sgkit() {
 	"$bin/sgkit" load --collector "$sink" --rate "$rate" --duration "$duration" \
@@ -65,15 +65,29 @@ run_sgkit() {
 		>/dev/null 2>"$out/sgkit.log"
 }
 
+# cpu runs a sender and prints the user plus system CPU time it used.
+cpu() {
+	local TIMEFORMAT='%3U %3S' times
+	times=$( { time "$@"; } 2>&1)
+	awk '{printf "%.3fs", $1 + $2}' <<<"$times"
+}
+
 echo "sink $sink; rate $rate/s (0 = unpaced), duration $duration, workers $workers, $rounds round(s); $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg)"
 for round in $(seq "$rounds"); do
-	if ((round % 2)); then run_vegeta; run_sgkit; else run_sgkit; run_vegeta; fi
+	if ((round % 2)); then
+		vegeta_cpu=$(cpu run_vegeta)
+		sgkit_cpu=$(cpu run_sgkit)
+	else
+		sgkit_cpu=$(cpu run_sgkit)
+		vegeta_cpu=$(cpu run_vegeta)
+	fi
 	echo "round $round"
-	"$bin/bench-compare" "$out/vegeta.bin" "$out/sgkit.bin" | tee "$out/round$round.txt"
+	"$bin/bench-compare" -vegeta-cpu "$vegeta_cpu" -sgkit-cpu "$sgkit_cpu" "$out/vegeta.bin" "$out/sgkit.bin" | tee "$out/round$round.txt"
 done
 
 if ((rounds > 1)); then
 	median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 	echo "median throughput ratio (sgkit ÷ vegeta): $(grep -h '^throughput ratio' "$out"/round*.txt | awk '{print $NF}' | median)"
 	echo "median p99 latency ratio (sgkit ÷ vegeta): $(grep -h '^p99 latency ratio' "$out"/round*.txt | awk '{print $NF}' | median)"
+	echo "median CPU per request ratio (sgkit ÷ vegeta): $(grep -h '^CPU per request ratio' "$out"/round*.txt | awk '{print $NF}' | median)"
 fi

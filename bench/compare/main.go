@@ -1,29 +1,39 @@
 // Command compare reads two vegeta results files, one written by the
 // vegeta CLI and one by sgkit load, and prints their metrics side by side
-// with the sgkit ÷ vegeta ratios of throughput and p99 latency.
+// with the sgkit ÷ vegeta ratios of throughput and p99 latency. Given each
+// sender's CPU time, it also prints the ratio of CPU time per request.
 package main
 
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: compare VEGETA_RESULTS SGKIT_RESULTS")
+	peerCPU := flag.Duration("vegeta-cpu", 0, "user plus system CPU time of the vegeta run, e.g. 4.2s (0 = not measured)")
+	ownCPU := flag.Duration("sgkit-cpu", 0, "user plus system CPU time of the sgkit run, e.g. 3.9s (0 = not measured)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: compare [-vegeta-cpu D -sgkit-cpu D] VEGETA_RESULTS SGKIT_RESULTS")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 2 || (*peerCPU == 0) != (*ownCPU == 0) || *peerCPU < 0 || *ownCPU < 0 {
+		flag.Usage()
 		os.Exit(2)
 	}
-	peer, err := metrics(os.Args[1])
+	peer, err := metrics(flag.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
 	}
-	own, err := metrics(os.Args[2])
+	own, err := metrics(flag.Arg(1))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
@@ -39,6 +49,12 @@ func main() {
 	}
 	fmt.Printf("throughput ratio (sgkit ÷ vegeta): %.3f\n", own.Throughput/peer.Throughput)
 	fmt.Printf("p99 latency ratio (sgkit ÷ vegeta): %.3f\n", float64(own.Latencies.P99)/float64(peer.Latencies.P99))
+	if *peerCPU > 0 {
+		perPeer := *peerCPU / time.Duration(peer.Requests)
+		perOwn := *ownCPU / time.Duration(own.Requests)
+		fmt.Printf("CPU per request: vegeta %s, sgkit %s\n", perPeer, perOwn)
+		fmt.Printf("CPU per request ratio (sgkit ÷ vegeta): %.3f\n", float64(perOwn)/float64(perPeer))
+	}
 }
 
 // metrics decodes a results file in any encoding vegeta reads.
