@@ -27,8 +27,8 @@ const directMaxBody = 64 << 10
 // request to a writer goroutine and its response back from a reader
 // goroutine. Those switches cost more CPU than building the request's body
 // (bench/README.md). The wire format stays net/http's: Request.Write and
-// http.ReadResponse. Unlike net/http's Transport it asks for no gzip
-// response, which a collector does not send anyway.
+// http.ReadResponse. Unlike net/http's Transport it requests no gzip
+// response, which a collector's short response does not need.
 type directTransport struct {
 	dialer  *net.Dialer
 	timeout time.Duration

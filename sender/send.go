@@ -367,11 +367,10 @@ func (s *Sender) attacker(client *http.Client, fixed bool, workers int) *vegeta.
 	)
 }
 
-// httpClient returns the client of every attempt of a run: the direct
-// HTTP/1.1 transport for a plain http:// collector, net/http's Transport
-// with vegeta's defaults otherwise, no redirects followed (StatusGator
-// wants a 200, so a redirect is a failed attempt), and vegeta's own headers
-// removed.
+// httpClient returns the client of every attempt of a run. It sends
+// through the direct HTTP/1.1 transport to a plain http:// collector and
+// through net/http's Transport otherwise. It follows no redirects, because
+// StatusGator expects a 200 and treats a redirect as a failed attempt.
 func (s *Sender) httpClient() *http.Client {
 	timeout := s.Timeout
 	if timeout == 0 {
