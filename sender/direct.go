@@ -3,7 +3,9 @@ package sender
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"sync"
@@ -15,6 +17,18 @@ import (
 // limit, go through net/http's Transport, which reads a response the
 // server sends before it has read the whole body.
 const directMaxBody = 64 << 10
+
+// maxResponseHeaderBytes is net/http's limit on the headers of a response
+// and of the 1xx responses before it, when Transport.MaxResponseHeaderBytes
+// is zero (Go 1.26, net/http/transport.go). A server over it fails the
+// attempt instead of filling memory.
+const maxResponseHeaderBytes = 10 << 20
+
+// directSweepEvery is how often the idle pool is checked for connections
+// the server has closed. Without it the least recently used connections,
+// at the bottom of the pool, would keep their closed sockets open until
+// the run ends.
+const directSweepEvery = time.Second
 
 // directTransport is the round tripper of every attempt. It removes the
 // X-Vegeta-Seq and X-Vegeta-Attack headers vegeta's attacker adds, so the
@@ -41,12 +55,36 @@ type directTransport struct {
 
 	mu   sync.Mutex
 	idle map[string][]*directConn
+	// swept is when the idle pool was last checked.
+	swept time.Time
 }
 
 type directConn struct {
 	conn net.Conn
-	br   *bufio.Reader
-	bw   *bufio.Writer
+	// limit bounds what br may read while response headers are parsed.
+	limit *limitedReader
+	br    *bufio.Reader
+	bw    *bufio.Writer
+}
+
+// limitedReader fails reads once left bytes are read.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+}
+
+var errHeadersTooLarge = fmt.Errorf("server response headers exceeded %d bytes; aborted", maxResponseHeaderBytes)
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errHeadersTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 func (t *directTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -70,16 +108,12 @@ func (t *directTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.exchange(c, req, addr, deadline)
+	return t.exchange(c, req, addr)
 }
 
 // exchange writes req on c and reads its response. The response body
 // returns c to the pool once it is read to the end and closed.
-func (t *directTransport) exchange(c *directConn, req *http.Request, addr string, deadline time.Time) (*http.Response, error) {
-	if err := c.conn.SetDeadline(deadline); err != nil {
-		c.conn.Close()
-		return nil, err
-	}
+func (t *directTransport) exchange(c *directConn, req *http.Request, addr string) (*http.Response, error) {
 	if err := req.Write(c.bw); err != nil {
 		c.conn.Close()
 		return nil, err
@@ -88,6 +122,7 @@ func (t *directTransport) exchange(c *directConn, req *http.Request, addr string
 		c.conn.Close()
 		return nil, err
 	}
+	c.limit.left = maxResponseHeaderBytes
 	for {
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
@@ -99,15 +134,19 @@ func (t *directTransport) exchange(c *directConn, req *http.Request, addr string
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
 			continue
 		}
-		keep := !resp.Close && !req.Close
+		// After a 101 the connection speaks another protocol, so it is
+		// never reused.
+		keep := !resp.Close && !req.Close && resp.StatusCode != http.StatusSwitchingProtocols
+		c.limit.left = math.MaxInt64
 		resp.Body = &directBody{body: resp.Body, t: t, c: c, addr: addr, keep: keep}
 		return resp, nil
 	}
 }
 
 // conn returns an idle connection to addr that the server has not closed,
-// or dials one. net/http's Transport learns of a close from its reader
-// goroutine, so here a non-blocking peek checks the socket before reuse.
+// or dials one, with its deadline set. net/http's Transport learns of a
+// close from its reader goroutine, so here a non-blocking peek checks the
+// socket before reuse.
 func (t *directTransport) conn(ctx context.Context, addr string, deadline time.Time) (*directConn, error) {
 	for {
 		t.mu.Lock()
@@ -122,7 +161,9 @@ func (t *directTransport) conn(ctx context.Context, addr string, deadline time.T
 		if c == nil {
 			return t.dial(ctx, addr, deadline)
 		}
-		if !closedByPeer(c.conn) {
+		// The deadline goes first: a socket whose previous deadline has
+		// passed cannot be peeked at.
+		if c.conn.SetDeadline(deadline) == nil && !closedByPeer(c.conn) {
 			return c, nil
 		}
 		c.conn.Close()
@@ -136,16 +177,45 @@ func (t *directTransport) dial(ctx context.Context, addr string, deadline time.T
 	if err != nil {
 		return nil, err
 	}
-	return &directConn{conn: conn, br: bufio.NewReader(conn), bw: bufio.NewWriter(conn)}, nil
+	if err := conn.SetDeadline(deadline); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	limit := &limitedReader{r: conn, left: math.MaxInt64}
+	return &directConn{conn: conn, limit: limit, br: bufio.NewReader(limit), bw: bufio.NewWriter(conn)}, nil
 }
 
+// put returns c to the pool, and at most once every directSweepEvery
+// closes the pooled connections the server has closed.
 func (t *directTransport) put(addr string, c *directConn) {
+	now := time.Now()
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.idle == nil {
 		t.idle = map[string][]*directConn{}
 	}
-	t.idle[addr] = append(t.idle[addr], c)
-	t.mu.Unlock()
+	pool := append(t.idle[addr], c)
+	if now.Sub(t.swept) >= directSweepEvery {
+		t.swept = now
+		pool = sweep(pool)
+	}
+	t.idle[addr] = pool
+}
+
+// sweep closes and removes the connections of pool the server has closed.
+// It runs under the pool's lock, one non-blocking peek per connection.
+func sweep(pool []*directConn) []*directConn {
+	open := pool[:0]
+	for _, c := range pool {
+		// Clear the last attempt's deadline, which may have passed.
+		if c.conn.SetReadDeadline(time.Time{}) == nil && !closedByPeer(c.conn) {
+			open = append(open, c)
+			continue
+		}
+		c.conn.Close()
+	}
+	clear(pool[len(open):])
+	return open
 }
 
 // CloseIdleConnections closes the pooled connections of both transports.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -198,6 +199,57 @@ var _ = Describe("Sender's HTTP/1.1 connections", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.Succeeded).To(Equal(5))
 		Expect(conns.Load()).To(BeEquivalentTo(5))
+	})
+
+	It("reuses a connection after its deadline", func() {
+		// Paced at 20 a second with a 10 ms timeout, each connection
+		// waits in the pool past the deadline of its last attempt.
+		srv := newCountingServer(func(w http.ResponseWriter, _ *http.Request) {
+			io.WriteString(w, "ok")
+		})
+		s := &sender.Sender{Collector: srv.url(), Workers: 1, Rate: 20, Timeout: 10 * time.Millisecond}
+		rep, err := s.Send(context.Background(), plan(5))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Succeeded).To(Equal(5))
+		Expect(srv.conns.Load()).To(BeEquivalentTo(1))
+	})
+
+	It("rejects response headers over 10 MiB", func() {
+		// net/http's Transport has the same default limit, 10 << 20 bytes
+		// (Transport.MaxResponseHeaderBytes).
+		collector := rawServer(func(conn net.Conn, br *bufio.Reader) {
+			if readRequest(br) {
+				io.WriteString(conn, "HTTP/1.1 200 OK\r\nX-Big: "+strings.Repeat("a", 11<<20)+"\r\nContent-Length: 2\r\n\r\nok")
+			}
+		})
+		var buf bytes.Buffer
+		s := &sender.Sender{Collector: collector, Workers: 1, Results: vegeta.NewEncoder(&buf)}
+		rep, err := s.Send(context.Background(), plan(1))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Statuses).To(BeEmpty())
+		Expect(rep.Errors).To(Equal(map[sender.ErrorKind]int{sender.ErrorOther: 1}))
+		var res vegeta.Result
+		Expect(vegeta.NewDecoder(&buf).Decode(&res)).To(Succeed())
+		Expect(res.Error).To(ContainSubstring("server response headers exceeded 10485760 bytes"))
+	})
+
+	It("never reuses a connection after 101", func() {
+		// After 101 Switching Protocols the connection no longer carries
+		// HTTP/1.1 (RFC 9110 section 15.2.2), so this server only reads on.
+		var conns atomic.Int64
+		collector := rawServer(func(conn net.Conn, br *bufio.Reader) {
+			conns.Add(1)
+			if readRequest(br) {
+				io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: example\r\n\r\n")
+				io.Copy(io.Discard, br)
+			}
+		})
+		s := &sender.Sender{Collector: collector, Workers: 1, Timeout: time.Second}
+		rep, err := s.Send(context.Background(), plan(3))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Statuses).To(Equal(map[string]int{"101": 3}))
+		Expect(rep.Errors).To(BeEmpty())
+		Expect(conns.Load()).To(BeEquivalentTo(3))
 	})
 
 	It("sends large bodies through net/http", func() {
