@@ -22,21 +22,15 @@ func closedByPeer(c net.Conn) bool {
 	if err != nil {
 		return true
 	}
-	closed := true
+	// Only "nothing to read yet" leaves the connection usable. A
+	// successful peek means the server's FIN (0 bytes) or bytes sent
+	// before any request, and any other error a reset or a dead socket.
+	usable := false
 	var buf [1]byte
 	err = raw.Read(func(fd uintptr) bool {
-		n, _, err := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		switch {
-		case err == syscall.EAGAIN || err == syscall.EWOULDBLOCK || err == syscall.EINTR:
-			closed = false
-		case err != nil:
-			closed = true
-		default:
-			// n == 0 is the server's FIN, and n > 0 is data that came
-			// before any request.
-			closed = n >= 0
-		}
+		_, _, err := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		usable = err == syscall.EAGAIN || err == syscall.EWOULDBLOCK || err == syscall.EINTR
 		return true
 	})
-	return closed || err != nil
+	return !usable || err != nil
 }
