@@ -1,10 +1,13 @@
 package sender
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -77,5 +80,42 @@ var _ = ginkgo.Describe("directTransport's idle pool", func() {
 			defer t.mu.Unlock()
 			return t.sweeper
 		}).Should(BeNil())
+	})
+})
+
+var _ = ginkgo.Describe("Sender behind a proxy", func() {
+	ginkgo.It("sends through net/http's Transport", func() {
+		// A forward proxy on loopback records the request line. An HTTP
+		// proxy receives the absolute URI (RFC 9112 section 3.2.2), which
+		// only net/http's Transport writes.
+		targets := make(chan string, 1)
+		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			targets <- r.RequestURI
+			io.WriteString(w, "ok")
+		}))
+		ginkgo.DeferCleanup(proxy.Close)
+		proxyURL, err := url.Parse(proxy.URL)
+		Expect(err).NotTo(HaveOccurred())
+
+		saved := proxyFromEnvironment
+		proxyFromEnvironment = http.ProxyURL(proxyURL)
+		ginkgo.DeferCleanup(func() { proxyFromEnvironment = saved })
+
+		// The collector must see nothing directly.
+		var direct atomic.Int64
+		collector := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			direct.Add(1)
+		}))
+		ginkgo.DeferCleanup(collector.Close)
+		collectorURL, err := url.Parse(collector.URL)
+		Expect(err).NotTo(HaveOccurred())
+
+		body := "service_name=GitHub"
+		s := &Sender{Collector: collectorURL, Workers: 1}
+		rep, err := s.Send(context.Background(), []Request{{Method: http.MethodPost, Path: "/com.statusgator/v1", Body: &body}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Succeeded).To(Equal(1))
+		Expect(targets).To(Receive(Equal(collector.URL + "/com.statusgator/v1")))
+		Expect(direct.Load()).To(BeZero())
 	})
 })

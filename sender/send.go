@@ -367,6 +367,10 @@ func (s *Sender) attacker(client *http.Client, fixed bool, workers int) *vegeta.
 	)
 }
 
+// proxyFromEnvironment is the proxy setting of every run. net/http reads
+// the environment once per process, so the specs replace this instead.
+var proxyFromEnvironment = http.ProxyFromEnvironment
+
 // httpClient returns the client of every attempt of a run. It sends
 // through the direct HTTP/1.1 transport to a plain http:// collector and
 // through net/http's Transport otherwise. It follows no redirects, because
@@ -378,7 +382,7 @@ func (s *Sender) httpClient() *http.Client {
 	}
 	dialer := &net.Dialer{KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
+		Proxy:               proxyFromEnvironment,
 		DialContext:         dialer.DialContext,
 		MaxIdleConnsPerHost: vegeta.DefaultConnections,
 	}
