@@ -58,6 +58,11 @@ func (c *countingServer) url() *url.URL {
 	return u
 }
 
+// respondOK responds 200 with the body "ok".
+func respondOK(w http.ResponseWriter, _ *http.Request) {
+	io.WriteString(w, "ok")
+}
+
 // rawServer accepts connections on loopback and lets respond write bytes
 // that net/http's server would not, such as a close-delimited body.
 func rawServer(respond func(conn net.Conn, br *bufio.Reader)) *url.URL {
@@ -86,6 +91,9 @@ func rawServer(respond func(conn net.Conn, br *bufio.Reader)) *url.URL {
 	}()
 	return &url.URL{Scheme: "http", Host: ln.Addr().String()}
 }
+
+// rawOK is a complete 200 response with a two-byte body.
+const rawOK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 // readRequest reads one request and its body from br and reports whether
 // both were read.
@@ -116,9 +124,7 @@ func resultBodies(buf *bytes.Buffer) []string {
 
 var _ = Describe("Sender's HTTP/1.1 connections", func() {
 	It("reuses one keep-alive connection per worker", func() {
-		srv := newCountingServer(func(w http.ResponseWriter, _ *http.Request) {
-			io.WriteString(w, "ok")
-		})
+		srv := newCountingServer(respondOK)
 		s := &sender.Sender{Collector: srv.url(), Workers: 1}
 		rep, err := s.Send(context.Background(), plan(50))
 		Expect(err).NotTo(HaveOccurred())
@@ -143,7 +149,7 @@ var _ = Describe("Sender's HTTP/1.1 connections", func() {
 		collector := rawServer(func(conn net.Conn, br *bufio.Reader) {
 			conns.Add(1)
 			if readRequest(br) {
-				io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+				io.WriteString(conn, rawOK)
 			}
 		})
 		// Paced at 50 a second, the server's close reaches the client
@@ -174,8 +180,7 @@ var _ = Describe("Sender's HTTP/1.1 connections", func() {
 		// 103 Early Hints precedes the final response (RFC 8297).
 		collector := rawServer(func(conn net.Conn, br *bufio.Reader) {
 			for readRequest(br) {
-				io.WriteString(conn, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"+
-					"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+				io.WriteString(conn, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"+rawOK)
 			}
 		})
 		var buf bytes.Buffer
@@ -204,9 +209,7 @@ var _ = Describe("Sender's HTTP/1.1 connections", func() {
 	It("reuses a connection after its deadline", func() {
 		// Paced at 20 a second with a 10 ms timeout, each connection
 		// waits in the pool past the deadline of its last attempt.
-		srv := newCountingServer(func(w http.ResponseWriter, _ *http.Request) {
-			io.WriteString(w, "ok")
-		})
+		srv := newCountingServer(respondOK)
 		s := &sender.Sender{Collector: srv.url(), Workers: 1, Rate: 20, Timeout: 10 * time.Millisecond}
 		rep, err := s.Send(context.Background(), plan(5))
 		Expect(err).NotTo(HaveOccurred())
@@ -256,9 +259,7 @@ var _ = Describe("Sender's HTTP/1.1 connections", func() {
 		// net/http's Transport requests gzip unless DisableCompression is
 		// set (its package documentation), and the direct connections do
 		// not.
-		srv := newCountingServer(func(w http.ResponseWriter, _ *http.Request) {
-			io.WriteString(w, "ok")
-		})
+		srv := newCountingServer(respondOK)
 		small := sender.Request{Method: http.MethodPost, Path: "/com.statusgator/v1", Body: ptr("a=b")}
 		large := sender.Request{Method: http.MethodPost, Path: "/com.statusgator/v1", Body: ptr("a=" + strings.Repeat("b", 64<<10))}
 		s := &sender.Sender{Collector: srv.url(), Workers: 1}

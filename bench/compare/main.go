@@ -24,8 +24,12 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 2 || (*peerCPU == 0) != (*ownCPU == 0) || *peerCPU < 0 || *ownCPU < 0 {
+	if flag.NArg() != 2 {
 		flag.Usage()
+		os.Exit(2)
+	}
+	if (*peerCPU == 0) != (*ownCPU == 0) || *peerCPU < 0 || *ownCPU < 0 {
+		fmt.Fprintf(os.Stderr, "compare: invalid CPU times -vegeta-cpu %s and -sgkit-cpu %s: give both as positive durations, or neither\n", *peerCPU, *ownCPU)
 		os.Exit(2)
 	}
 	peer, err := metrics(flag.Arg(0))
